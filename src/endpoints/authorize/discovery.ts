@@ -1,0 +1,21 @@
+import type { DiscoveryContributor } from '../discovery/handler.ts';
+import { endpointUrl } from '../discovery/handler.ts';
+import { RESPONSE_TYPES } from '../../domain/client.ts';
+import { SIGNING_ALGS } from '../../keys/types.ts';
+
+/** What the authorization endpoint supports (OIDC Discovery §3, RFC 8414 §2, RFC 9207 §3). */
+export const authorizeDiscovery: DiscoveryContributor = (ctx) => ({
+  authorization_endpoint: endpointUrl(ctx, '/authorize'),
+  response_types_supported: [...RESPONSE_TYPES],
+  response_modes_supported: ['query', 'fragment', 'form_post'],
+  code_challenge_methods_supported: ['S256'],
+  subject_types_supported: ['public'],
+  id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+  scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', ...new Set(ctx.tenant.resources.flatMap((r) => r.scopes))],
+  prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+  claims_parameter_supported: true,
+  request_parameter_supported: false,
+  request_uri_parameter_supported: false,
+  authorization_response_iss_parameter_supported: true,
+  ui_locales_supported: ['en', 'de'],
+});

@@ -1,0 +1,96 @@
+/**
+ * Issues what an approved authorization request asked for: a grant, then a code and/or tokens
+ * according to the response type (OIDC Core §3.1.2.5, §3.2.2.5, §3.3.2.5).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../../context.ts';
+import { hashSecret, PREFIX, randomSecret } from '../../security/secrets.ts';
+import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
+import { issueAccessToken } from '../../tokens/access-token.ts';
+import { userClaims } from '../../tokens/claims.ts';
+import { issueIdToken } from '../../tokens/id-token.ts';
+import type { AuthorizationRequest } from './request.ts';
+
+export async function issueAuthorizationResponse(
+  ctx: Ctx,
+  req: AuthorizationRequest,
+  client: ClientRecord,
+  session: SessionRecord,
+  user: UserRecord,
+): Promise<Record<string, string>> {
+  const now = ctx.now();
+  const parts = new Set(req.responseType.split(' '));
+  const out: Record<string, string> = {};
+  await ctx.storage.sessions.addClient(ctx.tenant.id, session.id, client.clientId);
+  if (req.responseType === 'none') return out;
+
+  const scope = req.scopes.join(' ');
+  const acr = req.acrValues?.[0] ?? session.acr;
+  const grantId = randomUUID();
+  await ctx.storage.grants.insert({
+    tenantId: ctx.tenant.id,
+    id: grantId,
+    clientId: client.clientId,
+    sub: user.id,
+    scope,
+    resources: req.resources,
+    claims: req.claims ?? null,
+    authTime: session.authTime,
+    acr,
+    amr: session.amr,
+    sid: session.id,
+    createdAt: now,
+    expiresAt: now + ctx.config.lifetimes.refreshToken,
+    revokedAt: null,
+  });
+
+  if (parts.has('code')) {
+    const code = randomSecret(PREFIX.code);
+    await ctx.storage.codes.insert({
+      tenantId: ctx.tenant.id,
+      hash: hashSecret(code),
+      grantId,
+      clientId: client.clientId,
+      redirectUri: req.redirectUri,
+      codeChallenge: req.codeChallenge ?? null,
+      codeChallengeMethod: req.codeChallengeMethod ?? null,
+      nonce: req.nonce ?? null,
+      dpopJkt: null,
+      expiresAt: now + ctx.config.lifetimes.code,
+      consumedAt: null,
+      createdAt: now,
+    });
+    out['code'] = code;
+  }
+  if (parts.has('token')) {
+    // Implicit access tokens are never refresh-capable: no refresh token is issued here.
+    const at = await issueAccessToken(ctx, {
+      clientId: client.clientId,
+      sub: user.id,
+      scope,
+      audience: req.resources.length > 0 ? req.resources : [ctx.tenant.issuer],
+      grantId,
+      authTime: session.authTime,
+      acr,
+      amr: session.amr,
+    });
+    Object.assign(out, { access_token: at.token, token_type: at.tokenType, expires_in: String(at.expiresIn), scope });
+  }
+  if (parts.has('id_token')) {
+    // OIDC Core §5.4: scope claims go in the ID token only when no access token is issued.
+    const scopeClaims = parts.has('token') || parts.has('code') ? [] : req.scopes;
+    out['id_token'] = await issueIdToken(ctx, {
+      client: client.metadata,
+      sub: user.id,
+      authTime: session.authTime,
+      nonce: req.nonce,
+      sid: session.id,
+      acr,
+      amr: session.amr,
+      accessToken: out['access_token'],
+      code: out['code'],
+      claims: userClaims(user, scopeClaims, req.claims?.id_token),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * The validated authorization request. Validation has two stages, because errors are delivered
+ * differently: until the client and redirect URI are trusted, errors are shown as a page and
+ * never redirected (RFC 6749 §4.1.2.1); after that, they go back to the client.
+ */
+import type { Ctx } from '../../context.ts';
+import { RESPONSE_TYPES, type ResponseType } from '../../domain/client.ts';
+import { matchRedirectUri } from '../../domain/redirect-uri.ts';
+import { InvalidRequest } from '../../errors/oauth-error.ts';
+import type { Params } from '../../http/params.ts';
+import type { ClientRecord } from '../../storage/types.ts';
+import type { ClaimsRequest } from '../../tokens/claims.ts';
+
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  responseType: ResponseType;
+  responseMode: ResponseMode;
+  scopes: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256';
+  prompt: string[];
+  maxAge?: number;
+  loginHint?: string;
+  /** `sub` of a verified `id_token_hint`. */
+  hintSub?: string;
+  acrValues?: string[];
+  claims?: { id_token?: ClaimsRequest; userinfo?: ClaimsRequest };
+  uiLocales?: string;
+  resources: string[];
+  /** When the request was first received (epoch seconds): `prompt=login` needs a sign-in after it. */
+  requestedAt: number;
+}
+
+/** Where errors go once the redirect URI is trusted. */
+export interface ResponseTarget {
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state: string | undefined;
+}
+
+export interface TrustedClient {
+  client: ClientRecord;
+  redirectUri: string;
+}
+
+/**
+ * Stage 1: the client and its redirect URI. Every failure here is rendered as an HTML 400 page
+ * (RFC 6749 §4.1.2.1, RFC 9700 §4.1.3: never redirect to an unverified URI).
+ */
+export async function trustClient(ctx: Ctx, params: Params): Promise<TrustedClient> {
+  const clientId = params.get('client_id');
+  if (!clientId) throw new InvalidRequest('missing client_id');
+  const client = await ctx.storage.clients.get(ctx.tenant.id, clientId);
+  if (!client) throw new InvalidRequest('unknown client', { detail: `client_id ${clientId}` });
+  const registered = client.metadata.redirect_uris;
+  const requested = params.get('redirect_uri');
+  if (requested === undefined) {
+    // OIDC Core §3.1.2.1 requires redirect_uri; RFC 6749 §3.1.2.3 allows omitting it when exactly one is registered.
+    if (params.get('scope')?.split(' ').includes('openid') || registered.length !== 1 || !registered[0]) {
+      throw new InvalidRequest('missing redirect_uri');
+    }
+    return { client, redirectUri: registered[0] };
+  }
+  // RFC 9700 §4.1.3: exact string matching (RFC 8252 §7.3: any port for loopback IP redirects).
+  if (!matchRedirectUri(requested, registered)) {
+    throw new InvalidRequest('redirect_uri is not registered for this client', { detail: requested });
+  }
+  return { client, redirectUri: requested };
+}
+
+/** Normalises a response_type (its values may come in any order) to the registered spelling. */
+export function normaliseResponseType(value: string): ResponseType | undefined {
+  const parts = value.split(' ').filter(Boolean).sort();
+  return RESPONSE_TYPES.find((rt) => rt.split(' ').sort().join(' ') === parts.join(' '));
+}
+
+/** Response types that carry tokens must not use the query (OAuth 2.0 Multiple Response Types §3). */
+export function defaultResponseMode(responseType: ResponseType | undefined): ResponseMode {
+  return responseType === undefined || responseType === 'code' || responseType === 'none' ? 'query' : 'fragment';
+}

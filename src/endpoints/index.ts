@@ -1,0 +1,28 @@
+/** Every tenant-scoped endpoint, registered at `/` and `/t/:tenant` (http/tenant-scope.ts). */
+import type { RouteRegistrar } from '../http/tenant-scope.ts';
+import { assetRoutes } from '../interaction/assets.ts';
+import type { DiscoveryContributor } from './discovery/handler.ts';
+import { discoveryRoutes } from './discovery/route.ts';
+import { jwksRoutes } from './jwks/route.ts';
+import { authorizeDiscovery } from './authorize/discovery.ts';
+import { authorizeRoutes } from './authorize/route.ts';
+import { consentRoutes } from '../interaction/consent-route.ts';
+import { loginRoutes } from '../interaction/login-route.ts';
+import { tokenDiscovery } from './token/discovery.ts';
+import { tokenRoutes } from './token/route.ts';
+import { userInfoDiscovery } from './userinfo/discovery.ts';
+import { userInfoRoutes } from './userinfo/route.ts';
+
+export const tenantRoutes: readonly RouteRegistrar[] = [
+  discoveryRoutes,
+  jwksRoutes,
+  assetRoutes,
+  authorizeRoutes,
+  loginRoutes,
+  consentRoutes,
+  tokenRoutes,
+  userInfoRoutes,
+];
+
+/** Each implemented capability's part of the discovery document. */
+export const discoveryContributors: readonly DiscoveryContributor[] = [authorizeDiscovery, tokenDiscovery, userInfoDiscovery];

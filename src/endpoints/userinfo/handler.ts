@@ -1,0 +1,20 @@
+/** The UserInfo endpoint (OIDC Core §5.3): the signed-in user's claims for the token's scopes. */
+import type { Ctx } from '../../context.ts';
+import { InsufficientScope, InvalidToken } from '../../errors/oauth-error.ts';
+import { splitScope } from '../../grants/scope.ts';
+import { validateAccessToken } from '../../tokens/access-token.ts';
+import { userClaims, type ClaimsRequest } from '../../tokens/claims.ts';
+
+export async function handleUserInfo(token: string, ctx: Ctx): Promise<Record<string, unknown>> {
+  const info = await validateAccessToken(ctx, token);
+  // RFC 6750 §3.1: expired, revoked or malformed tokens are invalid_token.
+  if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
+  const scopes = splitScope(info.scope);
+  // OIDC Core §5.3: UserInfo needs a user and the openid scope.
+  if (info.sub === null || !scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope');
+  const user = await ctx.storage.users.get(ctx.tenant.id, info.sub);
+  if (!user || user.disabled) throw new InvalidToken('the user no longer exists');
+  const grant = info.grantId ? await ctx.storage.grants.get(ctx.tenant.id, info.grantId) : undefined;
+  const requested = (grant?.claims as { userinfo?: ClaimsRequest } | null | undefined)?.userinfo;
+  return { ...userClaims(user, scopes, requested), sub: user.id };
+}

@@ -1,0 +1,96 @@
+/**
+ * Token issuance shared by every grant that acts for a user (authorization code, refresh,
+ * password, and later device and CIBA): an access token, a refresh token when the client may
+ * refresh, an ID token for OpenID requests.
+ */
+import type { Ctx } from '../context.ts';
+import type { ClientRecord, GrantRecord, UserRecord } from '../storage/types.ts';
+import { issueAccessToken } from '../tokens/access-token.ts';
+import { userClaims, type ClaimsRequest } from '../tokens/claims.ts';
+import { issueIdToken } from '../tokens/id-token.ts';
+import { issueRefreshToken } from '../tokens/refresh-token.ts';
+import { splitScope } from './scope.ts';
+import type { TokenResponse } from './types.ts';
+
+export interface UserTokenRequest {
+  client: ClientRecord;
+  grant: GrantRecord;
+  user: UserRecord;
+  /** Scope of this access token (may be narrower than the grant's). */
+  scope: string;
+  audience: string[];
+  nonce?: string | null;
+  /**
+   * Refresh: `'new'` issues a fresh refresh token (first issue, or rotation with `parentHash`);
+   * `{ keep }` returns the presented token unchanged (no rotation); `'none'` issues none.
+   */
+  refresh: 'new' | 'none' | { keep: string };
+  parentHash?: string | null;
+  refreshExpiresAt?: number;
+}
+
+function idTokenClaimsRequest(grant: GrantRecord): ClaimsRequest | undefined {
+  const claims = grant.claims as { id_token?: ClaimsRequest } | null;
+  return claims?.id_token ?? undefined;
+}
+
+export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<TokenResponse> {
+  const { client, grant, user } = req;
+  const at = await issueAccessToken(ctx, {
+    clientId: client.clientId,
+    sub: user.id,
+    scope: req.scope,
+    audience: req.audience,
+    grantId: grant.id,
+    authTime: grant.authTime,
+    acr: grant.acr,
+    amr: grant.amr,
+  });
+  const response: TokenResponse = { access_token: at.token, token_type: at.tokenType, expires_in: at.expiresIn, scope: req.scope };
+
+  if (req.refresh === 'new' && client.metadata.grant_types.includes('refresh_token')) {
+    response.refresh_token = await issueRefreshToken(ctx, {
+      clientId: client.clientId,
+      sub: user.id,
+      scope: grant.scope,
+      audience: grant.resources,
+      grantId: grant.id,
+      parentHash: req.parentHash ?? null,
+      ...(req.refreshExpiresAt !== undefined ? { expiresAt: req.refreshExpiresAt } : {}),
+    });
+  } else if (typeof req.refresh === 'object') {
+    response.refresh_token = req.refresh.keep;
+  }
+
+  if (splitScope(grant.scope).includes('openid')) {
+    // OIDC Core §5.4: with an access token issued, scope claims come from UserInfo; only
+    // individually requested claims (§5.5) go into the ID token.
+    const requested = idTokenClaimsRequest(grant);
+    response.id_token = await issueIdToken(ctx, {
+      client: client.metadata,
+      sub: user.id,
+      authTime: grant.authTime,
+      nonce: req.nonce,
+      sid: grant.sid,
+      acr: grant.acr,
+      amr: grant.amr,
+      accessToken: at.token,
+      claims: userClaims(user, [], requested),
+    });
+  }
+  return response;
+}
+
+/** Ends a grant and every token issued from it (code replay, refresh-token reuse, logout). */
+export async function revokeGrant(ctx: Ctx, grantId: string): Promise<void> {
+  const now = ctx.now();
+  await ctx.storage.grants.revoke(ctx.tenant.id, grantId, now);
+  await ctx.storage.tokens.revokeByGrant(ctx.tenant.id, grantId, now);
+}
+
+/** The grant's user when the grant is live and the user still exists and is enabled. */
+export async function liveUser(ctx: Ctx, grant: GrantRecord): Promise<UserRecord | undefined> {
+  if (grant.revokedAt !== null || grant.expiresAt <= ctx.now() || grant.sub === null) return undefined;
+  const user = await ctx.storage.users.get(ctx.tenant.id, grant.sub);
+  return user && !user.disabled ? user : undefined;
+}

@@ -1,0 +1,196 @@
+/**
+ * `client_secret_jwt` and `private_key_jwt` (RFC 7523 §2.2 / §3, OIDC Core §9): the client
+ * proves itself with a signed JWT — HMAC with its secret, or a signature by one of its keys.
+ */
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import type { Ctx } from '../../context.ts';
+import type { TokenEndpointAuthMethod } from '../../domain/client.ts';
+import { InvalidRequest, ServerError } from '../../errors/oauth-error.ts';
+import type { ClientRecord } from '../../storage/types.ts';
+import { authFailed, loadClient, requireRegisteredMethod } from './common.ts';
+import type { AuthenticatedClient } from './types.ts';
+
+/** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. */
+export const CLOCK_TOLERANCE = 30;
+/** Longest accepted assertion lifetime (`exp − iat`, or `exp − now` without `iat`), in seconds. */
+export const MAX_ASSERTION_LIFETIME = 600;
+/** Longest accepted `jti`: it is stored in the replay cache. */
+const MAX_JTI_LENGTH = 512;
+
+export const HMAC_ALGS = ['HS256', 'HS384', 'HS512'] as const;
+export const ASYMMETRIC_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
+/** Timeout for fetching a client's `jwks_uri`, in milliseconds. */
+const JWKS_TIMEOUT_MS = 3000;
+const MAX_CACHED_JWKS_URIS = 1000;
+const remoteJwks = new Map<string, JWTVerifyGetKey>();
+
+/** One remote key set per `jwks_uri`, so jose's fetch cache and cooldown are shared across requests. */
+function remoteKeySet(uri: string): JWTVerifyGetKey {
+  const cached = remoteJwks.get(uri);
+  if (cached) return cached;
+  const keySet = createRemoteJWKSet(new URL(uri), { timeoutDuration: JWKS_TIMEOUT_MS });
+  if (remoteJwks.size >= MAX_CACHED_JWKS_URIS) {
+    const oldest = remoteJwks.keys().next();
+    if (!oldest.done) remoteJwks.delete(oldest.value);
+  }
+  remoteJwks.set(uri, keySet);
+  return keySet;
+}
+
+function methodOfAlg(alg: string): TokenEndpointAuthMethod | undefined {
+  if ((HMAC_ALGS as readonly string[]).includes(alg)) return 'client_secret_jwt';
+  if ((ASYMMETRIC_ALGS as readonly string[]).includes(alg)) return 'private_key_jwt';
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JOSEError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Authenticates a client by its `client_assertion`. `clientIdParam` is the `client_id` body
+ * parameter, if sent. Throws InvalidClient for any bad assertion, InvalidRequest for a
+ * `client_id` that names another client.
+ */
+export async function authenticateJwtAssertion(
+  ctx: Ctx,
+  assertion: string,
+  clientIdParam: string | undefined,
+  endpointUrl: string,
+): Promise<AuthenticatedClient> {
+  let alg: unknown;
+  let unverified: JWTPayload;
+  try {
+    alg = decodeProtectedHeader(assertion).alg;
+    unverified = decodeJwt(assertion);
+  } catch (error) {
+    throw authFailed(`client_assertion is not a JWT: ${describe(error)}`);
+  }
+
+  const clientId = unverified.sub;
+  // RFC 7523 §3 (2): sub MUST be the client_id of the OAuth client.
+  if (typeof clientId !== 'string' || clientId === '') throw authFailed('client_assertion has no sub');
+  // RFC 7521 §4.2: a client_id parameter, when sent, MUST identify the client of the assertion.
+  if (clientIdParam !== undefined && clientIdParam !== clientId) {
+    throw new InvalidRequest('client_id does not match the subject of client_assertion');
+  }
+  // RFC 7523 §3 (1): for client authentication, iss MUST be the client_id as well.
+  if (unverified.iss !== clientId) throw authFailed(`client_assertion iss ${String(unverified.iss)} is not its sub ${clientId}`);
+
+  // RFC 7518 §3.6 / RFC 8725 §3.1: unsecured (alg none) assertions are never accepted.
+  if (typeof alg !== 'string' || alg === 'none') throw authFailed(`client_assertion alg ${String(alg)} is not allowed`);
+  // OIDC Core §9: HMAC (HS*) is client_secret_jwt, a public-key signature is private_key_jwt.
+  const method = methodOfAlg(alg);
+  if (method === undefined) throw authFailed(`client_assertion alg ${alg} is not supported`);
+
+  const client = await loadClient(ctx, clientId);
+  requireRegisteredMethod(client, method);
+
+  const family: readonly string[] = method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
+  const registeredAlg = client.metadata.token_endpoint_auth_signing_alg;
+  // OIDC Registration §2: with token_endpoint_auth_signing_alg registered, no other alg is accepted.
+  const algorithms = registeredAlg === undefined ? [...family] : family.filter((a) => a === registeredAlg);
+  if (!algorithms.includes(alg)) {
+    throw authFailed(`client_assertion alg ${alg}; client ${clientId} registered ${String(registeredAlg)}`);
+  }
+
+  const now = ctx.now();
+  const issuer = ctx.tenant.issuer;
+  const options: JWTVerifyOptions = {
+    algorithms,
+    // RFC 7523 §3 (1), (2): iss and sub are the client_id.
+    issuer: clientId,
+    subject: clientId,
+    // RFC 7523 §3 (3): aud identifies this authorization server — its issuer, the endpoint
+    // called, or (as oidc-provider accepts) the token endpoint from any endpoint.
+    audience: [...new Set([issuer, endpointUrl, `${issuer}/token`])],
+    // RFC 7523 §3 (4), (7): exp is REQUIRED; OIDC Core §9: jti is REQUIRED.
+    requiredClaims: ['exp', 'jti'],
+    // RFC 7523 §3 (4), (5): exp and nbf are checked with a small allowance for clock skew.
+    clockTolerance: CLOCK_TOLERANCE,
+    currentDate: new Date(now * 1000),
+  };
+
+  let payload: JWTPayload;
+  try {
+    payload =
+      method === 'client_secret_jwt'
+        ? (await jwtVerify(assertion, hmacKey(ctx, client), options)).payload
+        : await verifyWithKeySet(assertion, publicKeySet(client), options);
+  } catch (error) {
+    if (error instanceof ServerError) throw error;
+    throw authFailed(`client_assertion of ${clientId} rejected: ${describe(error)}`);
+  }
+
+  const exp = payload.exp;
+  if (typeof exp !== 'number') throw authFailed('client_assertion has no exp');
+  // RFC 7523 §3 (6): an iat in the future (beyond the skew allowance) is not accepted.
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_TOLERANCE) {
+    throw authFailed(`client_assertion iat ${payload.iat} is in the future (now ${now})`);
+  }
+  // RFC 7523 §3 (4): the AS may reject assertions whose exp is unreasonably far in the future.
+  const lifetime = payload.iat !== undefined ? exp - payload.iat : exp - now - CLOCK_TOLERANCE;
+  if (lifetime > MAX_ASSERTION_LIFETIME) {
+    throw authFailed(`client_assertion lifetime ${lifetime}s exceeds ${MAX_ASSERTION_LIFETIME}s`);
+  }
+
+  const jti = payload.jti;
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw authFailed('client_assertion jti is missing or too long');
+  // RFC 7523 §3 (7): the AS may ensure a JWT is not replayed by remembering its jti until it
+  // expires (plus the skew allowance during which it would still be accepted). Checked only
+  // after the signature, so nobody else can burn a client's jti.
+  const fresh = await ctx.storage.replay.remember(ctx.tenant.id, `client_assertion:${clientId}`, jti, exp + CLOCK_TOLERANCE, now);
+  if (!fresh) throw authFailed(`client_assertion jti ${JSON.stringify(jti)} of ${clientId} was already used`);
+
+  return { client, method };
+}
+
+/** The client_secret_jwt HMAC key: the client's secret, decrypted from storage. */
+function hmacKey(ctx: Ctx, client: ClientRecord): Uint8Array {
+  if (client.secretEncrypted === null) throw authFailed(`client ${client.clientId} has no stored secret for client_secret_jwt`);
+  let secret: string;
+  try {
+    secret = ctx.kek.decrypt(client.secretEncrypted);
+  } catch (error) {
+    // A stored secret the KEK cannot open is a server fault, not the client's.
+    throw new ServerError('internal server error', { detail: `cannot decrypt secret of ${client.clientId}: ${describe(error)}` });
+  }
+  return new TextEncoder().encode(secret);
+}
+
+/** The private_key_jwt verification keys: the registered `jwks`, or the registered `jwks_uri`. */
+function publicKeySet(client: ClientRecord): JWTVerifyGetKey {
+  const { jwks, jwks_uri: jwksUri } = client.metadata;
+  if (jwks) return createLocalJWKSet(jwks);
+  if (jwksUri) return remoteKeySet(jwksUri);
+  throw authFailed(`client ${client.clientId} registered neither jwks nor jwks_uri`);
+}
+
+/** jwtVerify against a key set, trying each candidate when several keys match the header. */
+async function verifyWithKeySet(assertion: string, keySet: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(assertion, keySet, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(assertion, key, options)).payload;
+      } catch (inner) {
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}

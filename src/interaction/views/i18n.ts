@@ -1,0 +1,105 @@
+/**
+ * Interface strings of the interaction pages. English is complete and the fallback; other
+ * locales may leave keys out. The locale comes from `ui_locales` (OIDC Core §3.1.2.1) first,
+ * then the browser's Accept-Language.
+ */
+const en = {
+  signInTitle: 'Sign in',
+  signInTo: 'Sign in to continue to',
+  username: 'Username',
+  password: 'Password',
+  signIn: 'Sign in',
+  consentTitle: 'Authorize access',
+  consentLead: 'wants to access your account',
+  signedInAs: 'Signed in as',
+  scopesHeading: 'This will allow it to:',
+  allow: 'Allow',
+  deny: 'Deny',
+  privacy: 'Privacy policy',
+  terms: 'Terms of service',
+  errorTitle: 'The request could not be completed',
+  continue: 'Continue',
+  formPostNote: 'Your browser will continue automatically. If it does not, press Continue.',
+  scope_openid: 'Sign you in with your identity',
+  scope_profile: 'See your name and basic profile',
+  scope_email: 'See your email address',
+  scope_phone: 'See your phone number',
+  scope_address: 'See your postal address',
+  scope_offline_access: 'Stay connected when you are not using it',
+  scope_other: 'Use the permission',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+
+const de: Partial<Messages> = {
+  signInTitle: 'Anmelden',
+  signInTo: 'Melden Sie sich an, um fortzufahren zu',
+  username: 'Benutzername',
+  password: 'Passwort',
+  signIn: 'Anmelden',
+  consentTitle: 'Zugriff erlauben',
+  consentLead: 'möchte auf Ihr Konto zugreifen',
+  signedInAs: 'Angemeldet als',
+  scopesHeading: 'Damit wird Folgendes erlaubt:',
+  allow: 'Erlauben',
+  deny: 'Ablehnen',
+  privacy: 'Datenschutz',
+  terms: 'Nutzungsbedingungen',
+  errorTitle: 'Die Anfrage konnte nicht abgeschlossen werden',
+  continue: 'Weiter',
+  formPostNote: 'Ihr Browser fährt automatisch fort. Falls nicht, klicken Sie auf Weiter.',
+  scope_openid: 'Sie mit Ihrer Identität anmelden',
+  scope_profile: 'Ihren Namen und Ihr Basisprofil sehen',
+  scope_email: 'Ihre E-Mail-Adresse sehen',
+  scope_phone: 'Ihre Telefonnummer sehen',
+  scope_address: 'Ihre Postanschrift sehen',
+  scope_offline_access: 'Verbunden bleiben, wenn Sie es nicht verwenden',
+  scope_other: 'Die Berechtigung verwenden',
+};
+
+const CATALOGUE: Record<string, Partial<Messages>> = { en, de };
+export const SUPPORTED_LOCALES = Object.keys(CATALOGUE);
+
+export interface Locale {
+  tag: string;
+  t: Messages;
+}
+
+function localeFor(tag: string): Locale {
+  return { tag, t: { ...en, ...CATALOGUE[tag] } };
+}
+
+function match(candidates: Iterable<string>): string | undefined {
+  for (const candidate of candidates) {
+    const lower = candidate.toLowerCase();
+    if (CATALOGUE[lower]) return lower;
+    const primary = lower.split('-')[0] ?? '';
+    if (CATALOGUE[primary]) return primary;
+  }
+  return undefined;
+}
+
+function acceptLanguage(header: string | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((e) => e.tag && e.tag !== '*' && e.q > 0)
+    .sort((a, b) => b.q - a.q)
+    .map((e) => e.tag);
+}
+
+export function pickLocale(uiLocales: string | undefined, acceptLanguageHeader: string | undefined): Locale {
+  const fromUi = uiLocales ? match(uiLocales.split(' ').filter(Boolean)) : undefined;
+  return localeFor(fromUi ?? match(acceptLanguage(acceptLanguageHeader)) ?? 'en');
+}
+
+export function scopeDescription(locale: Locale, scope: string): string {
+  const key = `scope_${scope}` as MessageKey;
+  return key in locale.t ? locale.t[key] : `${locale.t.scope_other} “${scope}”`;
+}

@@ -1,0 +1,169 @@
+/**
+ * The interaction pages (CONTRACT.md §3). Every page works without JavaScript, labels every
+ * input, and escapes every value through `html`.
+ */
+import { hiddenInputs, html, type SafeHtml } from './html.ts';
+import { scopeDescription, type Locale } from './i18n.ts';
+
+export interface ClientView {
+  name: string;
+  logoUri?: string;
+  clientUri?: string;
+  policyUri?: string;
+  tosUri?: string;
+}
+
+interface Frame {
+  locale: Locale;
+  stylesheetHref: string;
+}
+
+interface FormFrame extends Frame {
+  action: string;
+  csrf: string;
+  hidden: Record<string, string>;
+}
+
+function layout(frame: Frame, title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="${frame.locale.tag}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<link rel="stylesheet" href="${frame.stylesheetHref}">
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+function clientHeader(client: ClientView, heading: string, lead: SafeHtml | string): SafeHtml {
+  return html`<header>
+${client.logoUri ? html`<img src="${client.logoUri}" alt="">` : ''}
+<h1>${heading}</h1>
+<p class="muted">${lead}</p>
+</header>`;
+}
+
+function clientFooter(locale: Locale, client: ClientView): SafeHtml {
+  const links = [
+    client.policyUri ? html`<a href="${client.policyUri}" rel="noopener noreferrer">${locale.t.privacy}</a>` : '',
+    client.tosUri ? html`<a href="${client.tosUri}" rel="noopener noreferrer">${locale.t.terms}</a>` : '',
+  ];
+  return links.some(Boolean) ? html`<footer>${links}</footer>` : html``;
+}
+
+function alert(message: string | undefined): SafeHtml | string {
+  return message ? html`<div class="alert" role="alert">${message}</div>` : '';
+}
+
+function formStart(frame: FormFrame): SafeHtml {
+  return html`<form method="post" action="${frame.action}">
+<input type="hidden" name="csrf_token" value="${frame.csrf}">
+${hiddenInputs(frame.hidden)}`;
+}
+
+export interface LoginPageInput extends FormFrame {
+  client: ClientView;
+  tenantName: string;
+  username?: string;
+  error?: string;
+}
+
+export function loginPage(input: LoginPageInput): string {
+  const { t } = input.locale;
+  return layout(
+    input,
+    `${t.signInTitle} – ${input.client.name}`,
+    html`${clientHeader(input.client, t.signInTitle, html`${t.signInTo} <strong>${input.client.name}</strong>`)}
+${alert(input.error)}
+${formStart(input)}
+<label for="username">${t.username}</label>
+<input type="text" id="username" name="username" value="${input.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required ${input.username ? '' : html`autofocus`}>
+<label for="password">${t.password}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required ${input.username ? html`autofocus` : ''}>
+<button type="submit">${t.signIn}</button>
+</form>
+<p class="muted center">${input.tenantName}</p>
+${clientFooter(input.locale, input.client)}`,
+  );
+}
+
+export interface ConsentPageInput extends FormFrame {
+  client: ClientView;
+  user: { name: string };
+  scopes: readonly string[];
+  /** CIBA: the binding message the client showed the user (OpenID CIBA §7.1). */
+  bindingMessage?: string;
+}
+
+export function consentPage(input: ConsentPageInput): string {
+  const { t } = input.locale;
+  return layout(
+    input,
+    `${t.consentTitle} – ${input.client.name}`,
+    html`${clientHeader(input.client, t.consentTitle, html`<strong>${input.client.name}</strong> ${t.consentLead}`)}
+<p class="muted">${t.signedInAs} <strong>${input.user.name}</strong></p>
+${input.bindingMessage ? html`<p class="binding">${input.bindingMessage}</p>` : ''}
+<p>${t.scopesHeading}</p>
+<ul class="scopes">
+${input.scopes.map((scope) => html`<li>${scopeDescription(input.locale, scope)}<code>${scope}</code></li>`)}
+</ul>
+${formStart(input)}
+<div class="actions">
+<button type="submit" name="decision" value="deny" class="secondary">${t.deny}</button>
+<button type="submit" name="decision" value="allow">${t.allow}</button>
+</div>
+</form>
+${clientFooter(input.locale, input.client)}`,
+  );
+}
+
+export interface ErrorPageInput extends Frame {
+  status: number;
+  title: string;
+  message: string;
+}
+
+export function errorPage(input: ErrorPageInput): string {
+  return layout(
+    input,
+    input.title,
+    html`<header><h1>${input.title}</h1></header>
+<div class="alert" role="alert">${input.message}</div>
+<p class="muted center">HTTP ${input.status}</p>`,
+  );
+}
+
+export interface FormPostInput {
+  action: string;
+  params: Record<string, string>;
+  /** CSP nonce for the one inline script and style. */
+  nonce: string;
+}
+
+/** OAuth 2.0 Form Post Response Mode §2; a visible button keeps it working without JavaScript. */
+export function formPostPage(input: FormPostInput): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<title>Continue</title>
+<style nonce="${input.nonce}">body{font-family:system-ui,sans-serif;display:flex;justify-content:center;padding:3rem}button{font:inherit;padding:.6rem 1.2rem}</style>
+</head>
+<body>
+<form method="post" action="${input.action}">
+${hiddenInputs(input.params)}
+<noscript><p>Your browser will not continue on its own. Press Continue.</p></noscript>
+<button type="submit">Continue</button>
+</form>
+<script nonce="${input.nonce}">document.forms[0].submit();</script>
+</body>
+</html>`.value;
+}

@@ -1,0 +1,142 @@
+/**
+ * Per-tenant signing keys backed by the KeyRepo. Key material is decrypted once and cached as
+ * KeyObjects; the cache is refreshed every few seconds so that a rotation done by another
+ * process (the CLI, another instance) is picked up without a restart.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
+import type { KeyRepo, SigningKeyRecord } from '../storage/types.ts';
+import { generateSigningKey } from './generate.ts';
+import type { Kek } from './kek.ts';
+import { signCompact } from './sign.ts';
+import { SIGNING_ALGS, type ActiveKey, type JwtHeaderExtras, type KeyService, type PublicJwk, type SigningAlg } from './types.ts';
+
+interface TenantKeys {
+  loadedAt: number;
+  published: PublicJwk[];
+  active: Map<SigningAlg, ActiveKey>;
+  verifier: ReturnType<typeof createLocalJWKSet>;
+}
+
+export interface KeyServiceOptions {
+  repo: KeyRepo;
+  kek: Kek;
+  /** Epoch seconds. */
+  now: () => number;
+  /** How long a rotated-out key stays published (seconds). */
+  retiredKeyLifetime: number;
+  /** Cache lifetime in milliseconds (default 5 s). */
+  cacheMs?: number;
+}
+
+export function createKeyService(options: KeyServiceOptions): KeyService {
+  const { repo, kek, now } = options;
+  const cacheMs = options.cacheMs ?? 5000;
+  const cache = new Map<string, TenantKeys>();
+  const loading = new Map<string, Promise<TenantKeys>>();
+
+  async function newRecord(tenantId: string, alg: SigningAlg): Promise<SigningKeyRecord> {
+    const key = await generateSigningKey(alg);
+    return {
+      tenantId,
+      kid: key.kid,
+      alg,
+      publicJwk: key.publicJwk,
+      privateKeyEncrypted: kek.encrypt(key.privatePem),
+      status: 'active',
+      createdAt: now(),
+      expiresAt: null,
+    };
+  }
+
+  async function load(tenantId: string): Promise<TenantKeys> {
+    const records = await repo.listPublished(tenantId, now());
+    const active = new Map<SigningAlg, ActiveKey>();
+    for (const r of records) {
+      // listPublished is newest first: the first active key per alg wins.
+      if (r.status !== 'active' || active.has(r.alg)) continue;
+      const previous = cache.get(tenantId)?.active.get(r.alg);
+      const privateKey = previous?.kid === r.kid ? previous.privateKey : createPrivateKey(kek.decrypt(r.privateKeyEncrypted));
+      active.set(r.alg, { kid: r.kid, alg: r.alg, privateKey });
+    }
+    const ordered = [...records.filter((r) => r.status === 'active'), ...records.filter((r) => r.status !== 'active')];
+    const published = ordered.map((r) => r.publicJwk);
+    const entry: TenantKeys = {
+      loadedAt: Date.now(),
+      published,
+      active,
+      verifier: createLocalJWKSet({ keys: published } as JSONWebKeySet),
+    };
+    cache.set(tenantId, entry);
+    return entry;
+  }
+
+  async function get(tenantId: string): Promise<TenantKeys> {
+    const cached = cache.get(tenantId);
+    if (cached && Date.now() - cached.loadedAt < cacheMs) return cached;
+    // Collapse concurrent refreshes into one query.
+    let pending = loading.get(tenantId);
+    if (!pending) {
+      pending = load(tenantId).finally(() => loading.delete(tenantId));
+      loading.set(tenantId, pending);
+    }
+    // Serve the stale entry while refreshing, if there is one.
+    return cached ?? pending;
+  }
+
+  async function ensure(tenantId: string): Promise<void> {
+    const current = await load(tenantId);
+    const missing = SIGNING_ALGS.filter((alg) => !current.active.has(alg));
+    if (missing.length === 0) return;
+    for (const record of await Promise.all(missing.map((alg) => newRecord(tenantId, alg)))) await repo.insert(record);
+    await load(tenantId);
+  }
+
+  async function active(tenantId: string, alg: SigningAlg): Promise<ActiveKey> {
+    const key = (await get(tenantId)).active.get(alg);
+    if (key) return key;
+    await ensure(tenantId);
+    const generated = (await load(tenantId)).active.get(alg);
+    if (!generated) throw new Error(`no active ${alg} key for tenant ${tenantId}`);
+    return generated;
+  }
+
+  return {
+    ensure,
+    active,
+
+    async jwks(tenantId) {
+      return { keys: (await get(tenantId)).published };
+    },
+
+    async rotate(tenantId, algs = SIGNING_ALGS) {
+      const retireUntil = now() + options.retiredKeyLifetime;
+      const created: PublicJwk[] = [];
+      for (const alg of algs) {
+        const record = await newRecord(tenantId, alg);
+        await repo.rotate(tenantId, record, retireUntil);
+        created.push(record.publicJwk);
+      }
+      await load(tenantId);
+      return created;
+    },
+
+    async sign(tenantId: string, alg: SigningAlg, payload: JWTPayload, header: JwtHeaderExtras = {}) {
+      const key = await active(tenantId, alg);
+      return signCompact(alg, key.kid, key.privateKey, payload, header.typ ?? 'JWT');
+    },
+
+    async verify(tenantId: string, jwt: string, opts: { currentDate?: Date; typ?: string } = {}): Promise<JWTVerifyResult> {
+      let keys = await get(tenantId);
+      const verifyOptions = { algorithms: [...SIGNING_ALGS], ...(opts.currentDate ? { currentDate: opts.currentDate } : {}), ...(opts.typ ? { typ: opts.typ } : {}) };
+      try {
+        return await jwtVerify(jwt, keys.verifier, verifyOptions);
+      } catch (err) {
+        // A key minted by another instance moments ago: reload once and retry.
+        if ((err as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw err;
+        keys = await load(tenantId);
+        return jwtVerify(jwt, keys.verifier, verifyOptions);
+      }
+    },
+  };
+}

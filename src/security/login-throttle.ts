@@ -1,0 +1,91 @@
+/**
+ * Login rate limiting, shared by the login page and the password grant. Each key (a username,
+ * an IP address) may fail `limit` times within `windowSeconds`; after that it is blocked until
+ * the oldest counted failure leaves the window. A success clears the key.
+ */
+export interface ThrottleResult {
+  allowed: boolean;
+  /** Seconds until the next attempt is allowed (0 when allowed). */
+  retryAfter: number;
+}
+
+export interface LoginThrottle {
+  check(key: string): ThrottleResult;
+  fail(key: string): void;
+  succeed(key: string): void;
+}
+
+export interface ThrottleOptions {
+  limit: number;
+  windowSeconds: number;
+  now?: () => number;
+  /** Upper bound on tracked keys, so a flood of distinct keys cannot exhaust memory. */
+  maxKeys?: number;
+}
+
+export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
+  const now = options.now ?? (() => Date.now() / 1000);
+  const maxKeys = options.maxKeys ?? 100_000;
+  const failures = new Map<string, number[]>();
+
+  const recent = (key: string): number[] => {
+    const cutoff = now() - options.windowSeconds;
+    const kept = (failures.get(key) ?? []).filter((t) => t > cutoff);
+    if (kept.length) failures.set(key, kept);
+    else failures.delete(key);
+    return kept;
+  };
+
+  return {
+    check(key) {
+      const list = recent(key);
+      if (list.length < options.limit) return { allowed: true, retryAfter: 0 };
+      const oldest = list[list.length - options.limit] ?? now();
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil(oldest + options.windowSeconds - now())) };
+    },
+    fail(key) {
+      const list = recent(key);
+      list.push(now());
+      if (!failures.has(key) && failures.size >= maxKeys) {
+        const first = failures.keys().next();
+        if (!first.done) failures.delete(first.value);
+      }
+      failures.set(key, list.slice(-options.limit));
+    },
+    succeed(key) {
+      failures.delete(key);
+    },
+  };
+}
+
+/** Five failures per username, or thirty per IP address, in five minutes; then a pause. */
+const byUser = createLoginThrottle({ limit: 5, windowSeconds: 300 });
+const byIp = createLoginThrottle({ limit: 30, windowSeconds: 300 });
+
+export interface LoginAttempt {
+  tenantId: string;
+  username: string;
+  ip: string;
+}
+
+function keys(a: LoginAttempt): [string, string] {
+  return [`${a.tenantId}:${a.username.toLowerCase()}`, `${a.tenantId}:${a.ip}`];
+}
+
+/** The login page and the password grant both go through these two calls. */
+export const loginThrottle = {
+  check(attempt: LoginAttempt): ThrottleResult {
+    const [user, ip] = keys(attempt);
+    const results = [byUser.check(user), byIp.check(ip)];
+    return results.find((r) => !r.allowed) ?? { allowed: true, retryAfter: 0 };
+  },
+  record(attempt: LoginAttempt, ok: boolean): void {
+    const [user, ip] = keys(attempt);
+    if (ok) {
+      byUser.succeed(user);
+    } else {
+      byUser.fail(user);
+      byIp.fail(ip);
+    }
+  },
+};

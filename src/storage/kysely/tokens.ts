@@ -1,0 +1,125 @@
+import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
+import type { Row } from './db.ts';
+import { count, fromJson, toJson } from './util.ts';
+import type { Db } from './util.ts';
+
+function toRecord(row: Row<'tokens'>): TokenRecord {
+  return {
+    tenantId: row.tenant_id,
+    hash: row.hash,
+    kind: row.kind as TokenKind,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    sub: row.sub,
+    scope: row.scope,
+    audience: fromJson<string[]>(row.audience),
+    cnfJkt: row.cnf_jkt,
+    parentHash: row.parent_hash,
+    extra: fromJson<Record<string, unknown>>(row.extra),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Access and refresh tokens, keyed by (tenant, hash). */
+export function tokenRepo(db: Db): TokenRepo {
+  return {
+    async insert(token) {
+      await db
+        .insertInto('tokens')
+        .values({
+          tenant_id: token.tenantId,
+          hash: token.hash,
+          kind: token.kind,
+          grant_id: token.grantId,
+          client_id: token.clientId,
+          sub: token.sub,
+          scope: token.scope,
+          audience: toJson(token.audience),
+          cnf_jkt: token.cnfJkt,
+          parent_hash: token.parentHash,
+          extra: toJson(token.extra),
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          consumed_at: token.consumedAt,
+          revoked_at: token.revokedAt,
+        })
+        .execute();
+    },
+
+    /** `grantRevokedAt` is null when the token has no grant or the grant row is gone. */
+    async find(tenantId, hash) {
+      const row = await db
+        .selectFrom('tokens')
+        .leftJoin('grants', (join) =>
+          join.onRef('grants.tenant_id', '=', 'tokens.tenant_id').onRef('grants.id', '=', 'tokens.grant_id'),
+        )
+        .selectAll('tokens')
+        .select('grants.revoked_at as grant_revoked_at')
+        .where('tokens.tenant_id', '=', tenantId)
+        .where('tokens.hash', '=', hash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const lookup: TokenLookup = { ...toRecord(row), grantRevokedAt: row.grant_revoked_at };
+      return lookup;
+    },
+
+    /**
+     * One UPDATE decides, as for codes. Only refresh tokens can be consumed: an access
+     * token's hash is `missing` here. A revoked token that was never consumed is `missing`
+     * too (it cannot be redeemed, and it is not evidence of replay); a consumed one is
+     * `reused` until swept, revoked or not, so a replayed refresh token is always noticed.
+     */
+    async consume(tenantId, hash, now) {
+      const won = await db
+        .updateTable('tokens')
+        .set({ consumed_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('hash', '=', hash)
+        .where('kind', '=', 'refresh_token')
+        .where('consumed_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      if (won) return { status: 'ok', record: toRecord(won) };
+
+      const row = await db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('hash', '=', hash)
+        .where('kind', '=', 'refresh_token')
+        .executeTakeFirst();
+      if (row && row.consumed_at !== null) return { status: 'reused', record: toRecord(row) };
+      return { status: 'missing' };
+    },
+
+    /** Live means unrevoked and unexpired; consumption does not matter. */
+    async revoke(tenantId, hash, now) {
+      const result = await db
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('hash', '=', hash)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) > 0;
+    },
+
+    /** Counts every token of the grant that was not yet revoked, expired ones included. */
+    async revokeByGrant(tenantId, grantId, now) {
+      const result = await db
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('grant_id', '=', grantId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows);
+    },
+  };
+}

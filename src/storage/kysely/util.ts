@@ -1,0 +1,57 @@
+/** Small helpers shared by the Kysely repositories. */
+import type { Kysely } from 'kysely';
+import type { Database } from './db.ts';
+import type { ListOptions, Page } from '../types.ts';
+
+export type Db = Kysely<Database>;
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** Encodes a document-like field for a TEXT column. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * Decodes a TEXT column written by `toJson`. The type is the caller's promise: only this
+ * layer writes these columns.
+ */
+export function fromJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** `null` stays `null`, so "absent" survives a round trip. */
+export function toJsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+export function fromJsonOrNull<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** The page size to use: the default when unset, clamped to 1…MAX_PAGE_SIZE. */
+export function pageSize(options: ListOptions | undefined): number {
+  const limit = options?.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isFinite(limit)) return DEFAULT_PAGE_SIZE;
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(limit)));
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only proves there is a next
+ * page, and the cursor is the key of the last row returned.
+ */
+export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => string, map: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return {
+    items: kept.map(map),
+    next: more && last !== undefined ? key(last) : undefined,
+  };
+}
+
+/** Kysely reports affected rows as bigint; every count here fits a number. */
+export function count(n: bigint | undefined): number {
+  return n === undefined ? 0 : Number(n);
+}

@@ -1,0 +1,75 @@
+/**
+ * Opens the storage named by a URL: `sqlite:<path>` (`sqlite::memory:` for a private
+ * in-memory database) or `postgres://…` / `postgresql://…`. Opening never migrates.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './kysely/db.ts';
+import { kyselyStorage } from './kysely/storage.ts';
+import type { Storage } from './types.ts';
+
+const SQLITE_PREFIX = 'sqlite:';
+
+/**
+ * Opens (but does not migrate) the database at `url`; call `storage.migrate()` next.
+ * For SQLite the parent directory is created. Rejects on an unsupported scheme or when the
+ * database does not answer.
+ */
+export async function openStorage(url: string): Promise<Storage> {
+  let storage: Storage;
+  if (url.startsWith(SQLITE_PREFIX)) storage = openSqlite(sqlitePath(url));
+  else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) storage = openPostgres(url);
+  else throw new Error('unsupported database URL: expected sqlite:<path> or postgres://…');
+  // Kysely connects lazily and skips teardown of a driver that never connected, which
+  // would leave a SQLite handle open after close(); a first query here also surfaces a
+  // bad URL or unreachable server at startup rather than on the first request.
+  try {
+    await storage.ping();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}
+
+/** `sqlite:./x.db` and `sqlite:///abs/x.db` both name a file; `sqlite::memory:` is in memory. */
+function sqlitePath(url: string): string {
+  const rest = url.slice(SQLITE_PREFIX.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+function openSqlite(path: string): Storage {
+  const memory = path === ':memory:' || path === '';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const database = new Sqlite(memory ? ':memory:' : path);
+  // WAL lets readers run beside the single writer (several worker processes can share a
+  // file); NORMAL is durable across application crashes in WAL mode; busy_timeout makes a
+  // writer wait for the lock instead of failing at once.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return kyselyStorage(db, 'sqlite');
+}
+
+let int8Parser = false;
+
+function openPostgres(url: string): Storage {
+  if (!int8Parser) {
+    // Times are epoch seconds in BIGINT columns, and counts are BIGINT too: read them as
+    // numbers (exact up to 2^53) rather than pg's default strings.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+    int8Parser = true;
+  }
+  const pool = new pg.Pool({ connectionString: url });
+  // An idle client that loses its connection emits 'error' on the pool; unhandled, that
+  // would crash the process. The pool has already discarded the client, and the next
+  // query opens a fresh connection, so there is nothing else to do.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return kyselyStorage(db, 'postgres');
+}
