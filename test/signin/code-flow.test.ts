@@ -16,6 +16,7 @@ const clients = [
   { client_id: 'web', client_secret: 'web-secret', client_name: 'Web App', redirect_uris: [CB], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid profile email offline_access' },
   { client_id: 'web-post', client_secret: 'post-secret', redirect_uris: [CB], token_endpoint_auth_method: 'client_secret_post', scope: 'openid profile email' },
   { client_id: 'spa', redirect_uris: [CB], token_endpoint_auth_method: 'none', scope: 'openid profile', grant_types: ['authorization_code', 'refresh_token'] },
+  { client_id: 'signed', client_secret: 'signed-secret', redirect_uris: [CB], scope: 'openid profile email', id_token_signed_response_alg: 'ES256', userinfo_signed_response_alg: 'EdDSA' },
   { client_id: 'first-party', client_secret: 'fp-secret', redirect_uris: [CB], scope: 'openid profile', skip_consent: true },
 ];
 
@@ -106,6 +107,30 @@ describe('authorization code flow', () => {
       assert.equal(info['given_name'], ALICE.given_name);
     });
   }
+
+  it('signs ID tokens and UserInfo with the algorithms the client registered', async () => {
+    const config = await oidc.discovery(
+      new URL(server.url),
+      'signed',
+      { client_secret: 'signed-secret', id_token_signed_response_alg: 'ES256', userinfo_signed_response_alg: 'EdDSA' },
+      oidc.ClientSecretBasic('signed-secret'),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const start = await authorizationUrl(config);
+    const { callback } = await signIn(new Browser(server.url), start.url);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    const { protectedHeader, payload } = await jwtVerify(tokens.id_token ?? '', jwks, { issuer: server.url, audience: 'signed' });
+    assert.equal(protectedHeader.alg, 'ES256');
+    const raw = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.match(raw.headers.get('content-type') ?? '', /^application\/jwt/);
+    const signed = await jwtVerify(await raw.text(), jwks, { issuer: server.url, audience: 'signed' });
+    assert.equal(signed.protectedHeader.alg, 'EdDSA');
+    assert.equal(signed.payload.sub, payload.sub);
+    assert.equal(signed.payload['email'], ALICE.email);
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, String(payload.sub));
+    assert.equal(info['email'], ALICE.email, 'openid-client accepts the signed response');
+  });
 
   it('signs a second client in through the existing session without a password, and remembers consent', async () => {
     const browser = new Browser(server.url);

@@ -1,11 +1,15 @@
 /** The UserInfo endpoint (OIDC Core §5.3): the signed-in user's claims for the token's scopes. */
 import type { Ctx } from '../../context.ts';
 import { InsufficientScope, InvalidToken } from '../../errors/oauth-error.ts';
+import { isSigningAlg } from '../../keys/types.ts';
 import { splitScope } from '../../grants/scope.ts';
 import { validateAccessToken } from '../../tokens/access-token.ts';
 import { userClaims, type ClaimsRequest } from '../../tokens/claims.ts';
 
-export async function handleUserInfo(token: string, ctx: Ctx): Promise<Record<string, unknown>> {
+/** Plain JSON claims, or a JWT when the client registered `userinfo_signed_response_alg` (OIDC Core §5.3.2). */
+export type UserInfoResponse = { type: 'json'; claims: Record<string, unknown> } | { type: 'jwt'; jwt: string };
+
+export async function handleUserInfo(token: string, ctx: Ctx): Promise<UserInfoResponse> {
   const info = await validateAccessToken(ctx, token);
   // RFC 6750 §3.1: expired, revoked or malformed tokens are invalid_token.
   if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
@@ -16,5 +20,11 @@ export async function handleUserInfo(token: string, ctx: Ctx): Promise<Record<st
   if (!user || user.disabled) throw new InvalidToken('the user no longer exists');
   const grant = info.grantId ? await ctx.storage.grants.get(ctx.tenant.id, info.grantId) : undefined;
   const requested = (grant?.claims as { userinfo?: ClaimsRequest } | null | undefined)?.userinfo;
-  return { ...userClaims(user, scopes, requested), sub: user.id };
+  const claims = { ...userClaims(user, scopes, requested), sub: user.id };
+  const client = await ctx.storage.clients.get(ctx.tenant.id, info.clientId);
+  const alg = client?.metadata.userinfo_signed_response_alg;
+  if (!isSigningAlg(alg)) return { type: 'json', claims };
+  // OIDC Core §5.3.2: a signed response carries iss and aud.
+  const jwt = await ctx.keys.sign(ctx.tenant.id, alg, { ...claims, iss: ctx.tenant.issuer, aud: info.clientId }, { typ: 'JWT' });
+  return { type: 'jwt', jwt };
 }

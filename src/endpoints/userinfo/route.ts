@@ -10,8 +10,10 @@ export function userInfoRoutes(app: FastifyInstance): void {
     url: '/userinfo',
     config: { errorStyle: 'bearer' },
     handler: async (request, reply) => {
-      const claims = await handleUserInfo(bearerToken(request), tenantCtx(request));
-      return reply.header('cache-control', 'no-store').send(claims);
+      const response = await handleUserInfo(bearerToken(request), tenantCtx(request));
+      reply.header('cache-control', 'no-store');
+      if (response.type === 'jwt') return reply.type('application/jwt').send(response.jwt);
+      return reply.send(response.claims);
     },
   });
 }
