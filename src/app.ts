@@ -9,6 +9,7 @@ import { sendError, toOAuthError, type ErrorStyle } from './errors/render.ts';
 import { Params } from './http/params.ts';
 import { registerTenantScopes } from './http/tenant-scope.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { pathInsertionRoutes } from './endpoints/discovery/path-insertion.ts';
 import { healthRoutes } from './endpoints/health/route.ts';
 import { tenantRoutes } from './endpoints/index.ts';
 import type { TenantRegistry } from './tenancy/registry.ts';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => render(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
   healthRoutes(app, services);
+  pathInsertionRoutes(app, services, tenants);
   registerTenantScopes(app, services, tenants, tenantRoutes);
   return app;
 }

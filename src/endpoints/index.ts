@@ -8,6 +8,10 @@ import { authorizeDiscovery } from './authorize/discovery.ts';
 import { authorizeRoutes } from './authorize/route.ts';
 import { consentRoutes } from '../interaction/consent-route.ts';
 import { loginRoutes } from '../interaction/login-route.ts';
+import { introspectionDiscovery } from './introspect/discovery.ts';
+import { introspectRoutes } from './introspect/route.ts';
+import { resourceMetadataRoutes } from './resource-metadata/route.ts';
+import { revokeRoutes } from './revoke/route.ts';
 import { tokenDiscovery } from './token/discovery.ts';
 import { tokenRoutes } from './token/route.ts';
 import { userInfoDiscovery } from './userinfo/discovery.ts';
@@ -22,7 +26,10 @@ export const tenantRoutes: readonly RouteRegistrar[] = [
   consentRoutes,
   tokenRoutes,
   userInfoRoutes,
+  introspectRoutes,
+  revokeRoutes,
+  resourceMetadataRoutes,
 ];
 
 /** Each implemented capability's part of the discovery document. */
-export const discoveryContributors: readonly DiscoveryContributor[] = [authorizeDiscovery, tokenDiscovery, userInfoDiscovery];
+export const discoveryContributors: readonly DiscoveryContributor[] = [authorizeDiscovery, tokenDiscovery, userInfoDiscovery, introspectionDiscovery];

@@ -183,6 +183,23 @@ describe('authorization code flow', () => {
     await assert.rejects(oidc.refreshTokenGrant(config, rt2), (err: unknown) => (err as { error?: string }).error === 'invalid_grant', 'the newest token of the family is revoked too');
   });
 
+  it('revokes the whole grant when its refresh token is revoked, at once for UserInfo and introspection', async () => {
+    const config = await rp(server, 'web', 'web-secret');
+    const start = await authorizationUrl(config, { scope: 'openid offline_access' });
+    const { callback } = await signIn(new Browser(server.url), start.url);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
+    assert.ok(tokens.refresh_token);
+    const before = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(before.status, 200);
+    await oidc.tokenRevocation(config, tokens.refresh_token, { token_type_hint: 'refresh_token' });
+    const after = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(after.status, 401);
+    assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    const introspected = await oidc.tokenIntrospection(config, tokens.access_token);
+    assert.equal(introspected.active, false);
+    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), (err: unknown) => (err as { error?: string }).error === 'invalid_grant');
+  });
+
   it('shows an HTML 400 page, never a redirect, for an unknown client or an unregistered redirect URI', async () => {
     const cases = [
       `client_id=nope&redirect_uri=${encodeURIComponent(CB)}&response_type=code&scope=openid`,
