@@ -8,6 +8,7 @@ import { authorizeDiscovery } from './authorize/discovery.ts';
 import { authorizeRoutes } from './authorize/route.ts';
 import { consentRoutes } from '../interaction/consent-route.ts';
 import { loginRoutes } from '../interaction/login-route.ts';
+import { selectAccountRoutes } from '../interaction/select-account-route.ts';
 import { introspectionDiscovery } from './introspect/discovery.ts';
 import { introspectRoutes } from './introspect/route.ts';
 import { resourceMetadataRoutes } from './resource-metadata/route.ts';
@@ -24,6 +25,7 @@ export const tenantRoutes: readonly RouteRegistrar[] = [
   authorizeRoutes,
   loginRoutes,
   consentRoutes,
+  selectAccountRoutes,
   tokenRoutes,
   userInfoRoutes,
   introspectRoutes,

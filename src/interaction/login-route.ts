@@ -11,6 +11,7 @@ import { tenantCtx } from '../http/tenant-scope.ts';
 import { dummyHash, verifyPassword } from '../security/password.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import type { UserRecord } from '../storage/types.ts';
+import { accountSelected } from '../endpoints/authorize/decide.ts';
 import { proceed, renderLogin } from '../endpoints/authorize/proceed.ts';
 import { verifyCsrf } from './csrf.ts';
 import { unsealRequest } from './sealed-request.ts';
@@ -48,8 +49,10 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
     ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
     return renderLogin(ctx, request, reply, req, client, { error: 'Incorrect username or password.', username, status: 401 });
   }
-  const session = await startSession(ctx, reply, { sub: user.id, amr: ['pwd'], acr: null });
-  return proceed(ctx, request, reply, req, client, session);
+  // One authentication class (password): it satisfies, and records, the acr the client asked for first.
+  const session = await startSession(ctx, reply, { sub: user.id, amr: ['pwd'], acr: req.acrValues?.[0] ?? null });
+  // Signing in is choosing the account: prompt=select_account is answered.
+  return proceed(ctx, request, reply, accountSelected(req), client, session);
 }
 
 export function loginRoutes(app: FastifyInstance): void {

@@ -3,7 +3,7 @@
  * Derived from PORTCULLIS_SECRET, or from a random secret generated into the data directory
  * on first start (with a warning, since losing that file loses every encrypted key).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,6 +11,8 @@ export interface Kek {
   encrypt(plaintext: string): string;
   /** Throws when the ciphertext was not produced by this key (or was tampered with). */
   decrypt(ciphertext: string): string;
+  /** A keyed MAC (HMAC-SHA256, base64url) for derived identifiers such as pairwise subjects. */
+  mac(purpose: string, data: string): string;
 }
 
 const VERSION = 'v1';
@@ -18,7 +20,11 @@ const VERSION = 'v1';
 /** A KEK from a secret string (any length; hashed to 256 bits). */
 export function kekFromSecret(secret: string): Kek {
   const key = createHash('sha256').update(`portcullis-kek:${secret}`).digest();
+  const macKey = createHash('sha256').update(`portcullis-mac:${secret}`).digest();
   return {
+    mac(purpose, data) {
+      return createHmac('sha256', macKey).update(`${purpose}\0${data}`).digest('base64url');
+    },
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -3,9 +3,11 @@ import type { Ctx } from '../context.ts';
 import type { ClientMetadata } from '../domain/client.ts';
 import { isSigningAlg, type SigningAlg } from '../keys/types.ts';
 import { halfHash } from './hashes.ts';
+import { subjectFor } from './subject.ts';
 
 export interface IdTokenRequest {
   client: ClientMetadata;
+  /** The user's local id; the token carries the subject this client sees (pairwise or public). */
   sub: string;
   authTime: number | null;
   nonce?: string | null | undefined;
@@ -33,7 +35,7 @@ export async function issueIdToken(ctx: Ctx, req: IdTokenRequest): Promise<strin
   const payload: Record<string, unknown> = {
     ...req.claims,
     iss: ctx.tenant.issuer,
-    sub: req.sub,
+    sub: subjectFor(ctx, req.client, req.sub),
     aud: req.client.client_id,
     exp: now + ctx.config.lifetimes.idToken,
     iat: now,

@@ -5,10 +5,12 @@
 import type { Ctx } from '../../context.ts';
 import { ConsentRequired, LoginRequired } from '../../errors/oauth-error.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
+import { subjectFor } from '../../tokens/subject.ts';
 import type { AuthorizationRequest } from './request.ts';
 
 export type Decision =
   | { next: 'login'; reason: string }
+  | { next: 'select_account'; session: SessionRecord; user: UserRecord }
   | { next: 'consent'; session: SessionRecord; user: UserRecord }
   | { next: 'issue'; session: SessionRecord; user: UserRecord };
 
@@ -17,7 +19,7 @@ export interface DecideOptions {
   consentGiven?: boolean;
 }
 
-async function loginReason(ctx: Ctx, req: AuthorizationRequest, session: SessionRecord | undefined, user: UserRecord | undefined): Promise<string | undefined> {
+async function loginReason(ctx: Ctx, req: AuthorizationRequest, client: ClientRecord, session: SessionRecord | undefined, user: UserRecord | undefined): Promise<string | undefined> {
   if (!session) return 'no session';
   if (!user || user.disabled) return 'session user unavailable';
   // OIDC Core §3.1.2.1 prompt=login: the user must authenticate again for this request.
@@ -25,7 +27,7 @@ async function loginReason(ctx: Ctx, req: AuthorizationRequest, session: Session
   // OIDC Core §3.1.2.1 max_age: the authentication must be recent enough.
   if (req.maxAge !== undefined && ctx.now() - session.authTime > req.maxAge) return 'max_age exceeded';
   // OIDC Core §3.1.2.1 id_token_hint: the session must belong to the hinted user.
-  if (req.hintSub !== undefined && req.hintSub !== session.sub) return 'id_token_hint is for another user';
+  if (req.hintSub !== undefined && req.hintSub !== subjectFor(ctx, client.metadata, session.sub)) return 'id_token_hint is for another user';
   return undefined;
 }
 
@@ -46,16 +48,23 @@ export async function decide(
   options: DecideOptions = {},
 ): Promise<Decision> {
   const user = session ? await ctx.storage.users.get(ctx.tenant.id, session.sub) : undefined;
-  const reason = await loginReason(ctx, req, session, user);
+  const reason = await loginReason(ctx, req, client, session, user);
   if (reason !== undefined || !session || !user) {
     if (req.prompt.includes('none')) throw new LoginRequired('the user must sign in', { detail: reason ?? 'no session' });
     return { next: 'login', reason: reason ?? 'no session' };
   }
+  // OIDC Core §3.1.2.1 prompt=select_account: the user chooses the account (or another one) first.
+  if (req.prompt.includes('select_account')) return { next: 'select_account', session, user };
   if (!options.consentGiven && !(await hasConsent(ctx, req, client, user))) {
     if (req.prompt.includes('none')) throw new ConsentRequired('the user must approve this client');
     return { next: 'consent', session, user };
   }
   return { next: 'issue', session, user };
+}
+
+/** The request once the user has picked an account: it must not ask again. */
+export function accountSelected(req: AuthorizationRequest): AuthorizationRequest {
+  return { ...req, prompt: req.prompt.filter((p) => p !== 'select_account') };
 }
 
 /** Records the user's approval of `scopes` for the client (accumulating earlier approvals). */

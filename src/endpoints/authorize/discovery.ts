@@ -9,7 +9,7 @@ export const authorizeDiscovery: DiscoveryContributor = (ctx) => ({
   response_types_supported: [...RESPONSE_TYPES],
   response_modes_supported: ['query', 'fragment', 'form_post'],
   code_challenge_methods_supported: ['S256'],
-  subject_types_supported: ['public'],
+  subject_types_supported: ['public', 'pairwise'],
   id_token_signing_alg_values_supported: [...SIGNING_ALGS],
   scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', ...new Set(ctx.tenant.resources.flatMap((r) => r.scopes))],
   prompt_values_supported: ['none', 'login', 'consent', 'select_account'],

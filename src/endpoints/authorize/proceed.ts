@@ -11,8 +11,8 @@ import { csrfToken } from '../../interaction/csrf.ts';
 import { sealRequest } from '../../interaction/sealed-request.ts';
 import { currentSession } from '../../interaction/session.ts';
 import { pickLocale } from '../../interaction/views/i18n.ts';
-import { consentPage, loginPage } from '../../interaction/views/pages.ts';
-import type { ClientRecord, SessionRecord } from '../../storage/types.ts';
+import { consentPage, loginPage, selectAccountPage } from '../../interaction/views/pages.ts';
+import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
 import { decide, type DecideOptions } from './decide.ts';
 import { issueAuthorizationResponse } from './issue.ts';
 import type { AuthorizationRequest, ResponseTarget } from './request.ts';
@@ -70,6 +70,19 @@ function renderConsent(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, r
   return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
+function renderSelectAccount(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, user: UserRecord): FastifyReply {
+  const html = selectAccountPage({
+    locale: pickLocale(req.uiLocales, request.headers['accept-language']),
+    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
+    action: `${ctx.tenant.basePath}/select-account`,
+    csrf: csrfToken(ctx, request, reply),
+    hidden: { request: sealRequest(ctx, req) },
+    client: clientView(client),
+    user: { name: user.claims.name ?? user.username, username: user.username },
+  });
+  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
 export async function proceed(
   ctx: Ctx,
   request: FastifyRequest,
@@ -82,6 +95,7 @@ export async function proceed(
   try {
     const decision = await decide(ctx, req, client, session ?? (await currentSession(ctx, request)), options);
     if (decision.next === 'login') return renderLogin(ctx, request, reply, req, client);
+    if (decision.next === 'select_account') return renderSelectAccount(ctx, request, reply, req, client, decision.user);
     if (decision.next === 'consent') {
       const name = decision.user.claims.name ?? decision.user.username;
       return renderConsent(ctx, request, reply, req, client, name);

@@ -5,6 +5,7 @@ import { isSigningAlg } from '../../keys/types.ts';
 import { splitScope } from '../../grants/scope.ts';
 import { validateAccessToken } from '../../tokens/access-token.ts';
 import { userClaims, type ClaimsRequest } from '../../tokens/claims.ts';
+import { subjectFor } from '../../tokens/subject.ts';
 
 /** Plain JSON claims, or a JWT when the client registered `userinfo_signed_response_alg` (OIDC Core §5.3.2). */
 export type UserInfoResponse = { type: 'json'; claims: Record<string, unknown> } | { type: 'jwt'; jwt: string };
@@ -20,9 +21,11 @@ export async function handleUserInfo(token: string, ctx: Ctx): Promise<UserInfoR
   if (!user || user.disabled) throw new InvalidToken('the user no longer exists');
   const grant = info.grantId ? await ctx.storage.grants.get(ctx.tenant.id, info.grantId) : undefined;
   const requested = (grant?.claims as { userinfo?: ClaimsRequest } | null | undefined)?.userinfo;
-  const claims = { ...userClaims(user, scopes, requested), sub: user.id };
   const client = await ctx.storage.clients.get(ctx.tenant.id, info.clientId);
-  const alg = client?.metadata.userinfo_signed_response_alg;
+  if (!client) throw new InvalidToken('the client no longer exists');
+  // OIDC Core §5.3.2: the sub is the one the ID token carried for this client.
+  const claims = { ...userClaims(user, scopes, requested), sub: subjectFor(ctx, client.metadata, user.id) };
+  const alg = client.metadata.userinfo_signed_response_alg;
   if (!isSigningAlg(alg)) return { type: 'json', claims };
   // OIDC Core §5.3.2: a signed response carries iss and aud.
   const jwt = await ctx.keys.sign(ctx.tenant.id, alg, { ...claims, iss: ctx.tenant.issuer, aud: info.clientId }, { typ: 'JWT' });

@@ -124,6 +124,26 @@ ${clientFooter(input.locale, input.client)}`,
   );
 }
 
+export interface SelectAccountPageInput extends FormFrame {
+  client: ClientView;
+  user: { name: string; username: string };
+}
+
+/** OIDC Core §3.1.2.1 prompt=select_account: continue as the signed-in user, or sign in as another. */
+export function selectAccountPage(input: SelectAccountPageInput): string {
+  const { t } = input.locale;
+  return layout(
+    input,
+    `${t.chooseAccount} – ${input.client.name}`,
+    html`${clientHeader(input.client, t.chooseAccount, html`${t.signInTo} <strong>${input.client.name}</strong>`)}
+${formStart(input)}
+<button type="submit" name="decision" value="continue">${t.continueAs} ${input.user.name} (${input.user.username})</button>
+<button type="submit" name="decision" value="switch" class="secondary">${t.useAnotherAccount}</button>
+</form>
+${clientFooter(input.locale, input.client)}`,
+  );
+}
+
 export interface ErrorPageInput extends Frame {
   status: number;
   title: string;
