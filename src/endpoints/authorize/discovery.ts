@@ -2,6 +2,7 @@ import type { DiscoveryContributor } from '../discovery/handler.ts';
 import { endpointUrl } from '../discovery/handler.ts';
 import { RESPONSE_TYPES } from '../../domain/client.ts';
 import { SIGNING_ALGS } from '../../keys/types.ts';
+import { SUPPORTED_LOCALES } from '../../interaction/views/i18n.ts';
 
 /** What the authorization endpoint supports (OIDC Discovery §3, RFC 8414 §2, RFC 9207 §3). */
 export const authorizeDiscovery: DiscoveryContributor = (ctx) => ({
@@ -17,5 +18,7 @@ export const authorizeDiscovery: DiscoveryContributor = (ctx) => ({
   request_parameter_supported: false,
   request_uri_parameter_supported: false,
   authorization_response_iss_parameter_supported: true,
-  ui_locales_supported: ['en', 'de'],
+  ui_locales_supported: [...SUPPORTED_LOCALES],
+  claims_locales_supported: [...SUPPORTED_LOCALES],
+  display_values_supported: ['page', 'popup', 'touch', 'wap'],
 });
