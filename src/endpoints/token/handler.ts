@@ -1,6 +1,5 @@
 /** The token endpoint (RFC 6749 §3.2): authenticate the client, then run the requested grant. */
 import type { Ctx } from '../../context.ts';
-import { isPublicClient } from '../../domain/client.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../errors/oauth-error.ts';
 import { authenticateClient } from '../../http/client-auth/index.ts';
 import type { Params } from '../../http/params.ts';
@@ -21,9 +20,13 @@ export async function handleToken(input: TokenInput, ctx: Ctx): Promise<TokenRes
   const grant = GRANTS.get(grantType);
   if (!grant || (grant.enabled && !grant.enabled(ctx))) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
 
-  const { client } = await authenticateClient(ctx, { authorization: input.authorization, params, endpointUrl: endpointUrl(ctx, '/token') });
-  // RFC 6749 §4.4: only confidential clients may use client credentials.
-  if (grant.confidentialOnly && isPublicClient(client.metadata)) throw new UnauthorizedClient(`public clients may not use ${grantType}`);
+  // RFC 6749 §4.4 / §3.2.1: grants for confidential clients only need real client authentication,
+  // so a public client there fails as invalid_client (401).
+  const { client } = await authenticateClient(
+    ctx,
+    { authorization: input.authorization, params, endpointUrl: endpointUrl(ctx, '/token') },
+    { allowPublic: !grant.confidentialOnly },
+  );
   // RFC 6749 §5.2: the client must be registered for the grant type.
   if (!client.metadata.grant_types.includes(grant.type)) throw new UnauthorizedClient(`the client is not allowed to use ${grantType}`);
   return grant.handle({ ctx, client, params, ip: input.ip });

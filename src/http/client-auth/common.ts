@@ -35,7 +35,7 @@ export function requireRegisteredMethod(client: ClientRecord, used: TokenEndpoin
     throw authFailed(
       `client ${client.clientId} used ${used}, registered ${registered}`,
       scheme,
-      `client is registered for ${registered} authentication, not ${used}`,
+      'client authentication failed',
     );
   }
 }
