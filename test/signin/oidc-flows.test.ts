@@ -139,7 +139,7 @@ describe('OpenID Connect flows', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
     const csp = res.headers.get('content-security-policy') ?? '';
-    assert.match(csp, /form-action http:\/\/127\.0\.0\.1:5999/);
+    assert.doesNotMatch(csp, /form-action/);
     const html = await res.text();
     const [form] = parseForms(html, server.url);
     assert.ok(form);

@@ -17,10 +17,10 @@ export function deliver(ctx: Ctx, reply: FastifyReply, target: ResponseTarget, p
   reply.header('cache-control', 'no-store');
 
   if (target.responseMode === 'form_post') {
-    // OAuth 2.0 Form Post Response Mode §2: an auto-submitting form; the CSP allows exactly that.
+    // OAuth 2.0 Form Post Response Mode §2: an auto-submitting form; the CSP allows its one script.
+    // No form-action: browsers apply it to redirects after the POST, and the client may redirect anywhere.
     const nonce = randomBytes(16).toString('base64');
-    const origin = new URL(target.redirectUri).origin;
-    reply.header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; form-action ${origin}; frame-ancestors 'none'; base-uri 'none'`);
+    reply.header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`);
     return reply.type('text/html; charset=utf-8').send(formPostPage({ action: target.redirectUri, params: all, nonce }));
   }
   const url = new URL(target.redirectUri);
