@@ -1,0 +1,80 @@
+/**
+ * Benchmark child: oidc-provider 9 configured like Portcullis in bench/servers/portcullis.ts:
+ * the same client (client_secret_basic), PKCE required, RS256 ID tokens with a 2048-bit key,
+ * the same user, whose claims come from findAccount. The one interactive login goes through
+ * its devInteractions; consent is already granted through loadExistingGrant, which gives the
+ * session a Grant with the openid scope the first time and finds it afterwards. Storage is
+ * oidc-provider's default in-memory adapter. Access tokens are its default: opaque.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
+import { CLIENT, REDIRECT_URI, SCOPE, USER } from '../fixtures.ts';
+import { serveChild } from './child.ts';
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function findAccount(_ctx: KoaContextWithOIDC, id: string): Promise<Account | undefined> {
+  if (id !== USER.username) return undefined;
+  const { username: _username, password: _password, ...claims } = USER;
+  return { accountId: id, claims: () => ({ sub: id, ...claims }) };
+}
+
+/** Consent already granted: the session's grant for the client, or a new one with `openid`. */
+async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+  const { client, session, provider, result } = ctx.oidc;
+  const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+  if (grantId) return provider.Grant.find(grantId);
+  if (!session.accountId) return undefined;
+  const grant = new provider.Grant({ accountId: session.accountId, clientId: client.clientId });
+  grant.addOIDCScope(SCOPE);
+  await grant.save();
+  return grant;
+}
+
+await serveChild(async () => {
+  const server = createServer();
+  const port = await listen(server);
+  const issuer = `http://127.0.0.1:${port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  const configuration: Configuration = {
+    clients: [
+      {
+        ...CLIENT,
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: SCOPE,
+      },
+    ],
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: true } },
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'given_name', 'family_name', 'locale'],
+      email: ['email', 'email_verified'],
+    },
+    findAccount,
+    loadExistingGrant,
+  };
+  const provider = new Provider(issuer, configuration);
+  provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error:', err));
+  server.on('request', provider.callback());
+  return {
+    url: issuer,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+});
