@@ -4,9 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { Database } from './kysely/db.ts';
 import { kyselyStorage } from './kysely/storage.ts';
 import type { Storage } from './types.ts';
@@ -20,8 +18,9 @@ const SQLITE_PREFIX = 'sqlite:';
  */
 export async function openStorage(url: string): Promise<Storage> {
   let storage: Storage;
-  if (url.startsWith(SQLITE_PREFIX)) storage = openSqlite(sqlitePath(url));
-  else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) storage = openPostgres(url);
+  // Each driver is imported only when its database is used: startup loads one, not both.
+  if (url.startsWith(SQLITE_PREFIX)) storage = await openSqlite(sqlitePath(url));
+  else if (url.startsWith('postgres://') || url.startsWith('postgresql://')) storage = await openPostgres(url);
   else throw new Error('unsupported database URL: expected sqlite:<path> or postgres://…');
   // Kysely connects lazily and skips teardown of a driver that never connected, which
   // would leave a SQLite handle open after close(); a first query here also surfaces a
@@ -41,7 +40,8 @@ function sqlitePath(url: string): string {
   return rest.startsWith('//') ? rest.slice(2) : rest;
 }
 
-function openSqlite(path: string): Storage {
+async function openSqlite(path: string): Promise<Storage> {
+  const { default: Sqlite } = await import('better-sqlite3');
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   const database = new Sqlite(memory ? ':memory:' : path);
@@ -58,7 +58,8 @@ function openSqlite(path: string): Storage {
 
 let int8Parser = false;
 
-function openPostgres(url: string): Storage {
+async function openPostgres(url: string): Promise<Storage> {
+  const { default: pg } = await import('pg');
   if (!int8Parser) {
     // Times are epoch seconds in BIGINT columns, and counts are BIGINT too: read them as
     // numbers (exact up to 2^53) rather than pg's default strings.
