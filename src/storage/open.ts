@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import type Sqlite from 'better-sqlite3';
 import type { Database } from './kysely/db.ts';
 import { kyselyStorage } from './kysely/storage.ts';
 import type { Storage } from './types.ts';
@@ -52,8 +53,33 @@ async function openSqlite(path: string): Promise<Storage> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return kyselyStorage(db, 'sqlite');
+}
+
+/** The most distinct SQL texts kept prepared; the repositories use far fewer. */
+const STATEMENT_CACHE_LIMIT = 512;
+
+/**
+ * Kysely prepares every query it runs, and preparing costs more than running a small query
+ * on SQLite. The repositories issue the same few SQL texts with different parameters, so the
+ * prepared statements are kept by text. better-sqlite3 is synchronous and Kysely never
+ * streams here, so one statement is never in use twice at once.
+ */
+function withStatementCache(database: Sqlite.Database): SqliteDatabase {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 let int8Parser = false;
