@@ -52,11 +52,29 @@ declare module 'oidc-provider' {
     scope?: string;
   }
 
+  export interface ResourceServer {
+    scope: string;
+    audience?: string;
+    accessTokenFormat?: 'opaque' | 'jwt';
+    jwt?: { sign?: { alg: string } };
+  }
+
   export interface Configuration {
     clients?: ClientMetadata[];
+    scopes?: string[];
     claims?: Record<string, string[]>;
     cookies?: { keys?: string[] };
-    features?: { devInteractions?: { enabled: boolean } };
+    features?: {
+      devInteractions?: { enabled: boolean };
+      clientCredentials?: { enabled: boolean };
+      introspection?: { enabled: boolean };
+      resourceIndicators?: {
+        enabled: boolean;
+        defaultResource?: (ctx: KoaContextWithOIDC) => string | undefined;
+        useGrantedResource?: () => boolean;
+        getResourceServerInfo?: (ctx: KoaContextWithOIDC, resource: string, client: unknown) => ResourceServer;
+      };
+    };
     jwks?: { keys: Array<Record<string, unknown>> };
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: unknown) => boolean };
     findAccount?: (ctx: KoaContextWithOIDC, id: string) => Promise<Account | undefined>;
@@ -70,6 +88,8 @@ declare module 'oidc-provider' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     on(event: 'server_error', listener: (ctx: unknown, err: Error) => void): this;
   }
+
+  export const errors: { InvalidTarget: new (description?: string) => Error };
 
   export default Provider;
 }

@@ -15,21 +15,17 @@
  * (comma-separated row ids: portcullis-jwt, portcullis-opaque, oidc-provider), BENCH_CPU_PROF
  * (a directory: CPU profiles of the servers).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CLIENT, REDIRECT_URI } from './fixtures.ts';
 import { authorizationUrl, emptySamples, pkcePair, roundTrip, runLoop, summarise, type Endpoints, type Latency, type Samples, type SliceResult, type Target } from './loop.ts';
-import type { ChildMessage } from './servers/child.ts';
+import { running, ServerProcess } from './process.ts';
 import { signIn } from './signin.ts';
 
 const OIDC_PROVIDER_VERSION = '9.13.3';
 const HARD_LIMIT_MS = 115_000;
-const START_TIMEOUT_MS = 60_000;
-/** BENCH_CPU_PROF=<dir>: every server child writes a V8 CPU profile (.cpuprofile) there when it stops. */
-const PROFILE_DIR = process.env['BENCH_CPU_PROF'] || undefined;
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -69,87 +65,6 @@ const SPECS: ServerSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // Server child processes
 
-class ServerProcess {
-  readonly child: ChildProcess;
-  private output = '';
-  private readonly waiters: Array<(message: ChildMessage) => void> = [];
-  private exited = false;
-
-  constructor(script: string, args: string[]) {
-    this.child = fork(fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), args, {
-      execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-    const keep = (chunk: Buffer) => {
-      if (this.output.length < 64_000) this.output += chunk.toString('utf8');
-    };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-    this.child.on('message', (message: ChildMessage) => {
-      for (const waiter of this.waiters.splice(0)) waiter(message);
-    });
-    this.child.on('exit', () => {
-      this.exited = true;
-    });
-  }
-
-  /** What the child printed (warnings, errors). */
-  get log(): string {
-    return this.output.trim();
-  }
-
-  private next<T extends ChildMessage['type']>(type: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server child: no ${type} message within ${timeoutMs} ms\n${this.log}`)), timeoutMs);
-      const onExit = (code: number | null) => {
-        clearTimeout(timer);
-        reject(new Error(`server child exited (${code}) while waiting for ${type}\n${this.log}`));
-      };
-      this.child.once('exit', onExit);
-      const wait = (message: ChildMessage) => {
-        if (message.type === 'failed') {
-          clearTimeout(timer);
-          this.child.off('exit', onExit);
-          reject(new Error(`server child failed to start: ${message.message}`));
-        } else if (message.type === type) {
-          clearTimeout(timer);
-          this.child.off('exit', onExit);
-          resolve(message as Extract<ChildMessage, { type: T }>);
-        } else {
-          this.waiters.push(wait);
-        }
-      };
-      this.waiters.push(wait);
-    });
-  }
-
-  async ready(): Promise<string> {
-    return (await this.next('ready', START_TIMEOUT_MS)).url;
-  }
-
-  async cpu(): Promise<{ usage: NodeJS.CpuUsage; loop: EventLoopUtilization }> {
-    const reply = this.next('cpu', 5_000);
-    this.child.send({ type: 'cpu' });
-    const { usage, loop } = await reply;
-    return { usage, loop };
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.send({ type: 'stop' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 8_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
-}
-
-const running = new Set<ServerProcess>();
 
 // ---------------------------------------------------------------------------------------------
 // One contender: a server child, its SSO session, and what was measured

@@ -10,7 +10,7 @@ export type ParentMessage = { type: 'cpu' } | { type: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; url: string }
-  | { type: 'cpu'; usage: NodeJS.CpuUsage; loop: EventLoopUtilization }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage; loop: EventLoopUtilization; rss: number }
   | { type: 'failed'; message: string };
 
 export interface RunningServer {
@@ -53,7 +53,7 @@ export async function serveChild(start: () => Promise<RunningServer>): Promise<v
   };
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
-    if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage(), loop: performance.eventLoopUtilization() });
+    if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage(), loop: performance.eventLoopUtilization(), rss: process.memoryUsage.rss() });
     else void stop();
   });
   // The parent died or closed the channel: never outlive it.

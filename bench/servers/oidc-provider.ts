@@ -7,18 +7,10 @@
  * oidc-provider's default in-memory adapter. Access tokens are its default: opaque.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Provider, { type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT, REDIRECT_URI, SCOPE, USER } from '../fixtures.ts';
 import { serveChild } from './child.ts';
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
+import { serveHttp } from './node-http.ts';
 
 async function findAccount(_ctx: KoaContextWithOIDC, id: string): Promise<Account | undefined> {
   if (id !== USER.username) return undefined;
@@ -38,43 +30,34 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undef
   return grant;
 }
 
-await serveChild(async () => {
-  const server = createServer();
-  const port = await listen(server);
-  const issuer = `http://127.0.0.1:${port}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
-  const configuration: Configuration = {
-    clients: [
-      {
-        ...CLIENT,
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: SCOPE,
+await serveChild(() =>
+  serveHttp((issuer) => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+    const configuration: Configuration = {
+      clients: [
+        {
+          ...CLIENT,
+          redirect_uris: [REDIRECT_URI],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: SCOPE,
+        },
+      ],
+      jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] },
+      cookies: { keys: [randomBytes(32).toString('base64url')] },
+      pkce: { required: () => true },
+      features: { devInteractions: { enabled: true } },
+      claims: {
+        openid: ['sub'],
+        profile: ['name', 'given_name', 'family_name', 'locale'],
+        email: ['email', 'email_verified'],
       },
-    ],
-    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: true } },
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'given_name', 'family_name', 'locale'],
-      email: ['email', 'email_verified'],
-    },
-    findAccount,
-    loadExistingGrant,
-  };
-  const provider = new Provider(issuer, configuration);
-  provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error:', err));
-  server.on('request', provider.callback());
-  return {
-    url: issuer,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-});
+      findAccount,
+      loadExistingGrant,
+    };
+    const provider = new Provider(issuer, configuration);
+    provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error:', err));
+    return provider.callback();
+  }),
+);

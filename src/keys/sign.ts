@@ -9,23 +9,36 @@ function b64(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
 }
 
-/** Raw signature over `data` per RFC 7518 §3 (RS/PS/ES) and RFC 8037 (EdDSA). */
-export function signBytes(alg: SigningAlg, key: KeyObject, data: Buffer): Buffer {
+type SignKey = Parameters<typeof sign>[2];
+
+/** The digest and key options of RFC 7518 §3 (RS/PS/ES) and RFC 8037 (EdDSA) for node:crypto. */
+function signArgs(alg: SigningAlg, key: KeyObject): [string | null, SignKey] {
   switch (alg) {
     case 'RS256':
-      return sign('sha256', data, key);
+      return ['sha256', key];
     case 'PS256':
-      return sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+      return ['sha256', { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }];
     case 'ES256':
       // RFC 7518 §3.4: R || S, not DER.
-      return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+      return ['sha256', { key, dsaEncoding: 'ieee-p1363' }];
     case 'EdDSA':
-      return sign(null, data, key);
+      return [null, key];
   }
 }
 
+/**
+ * Raw signature over `data`. RSA signatures take a few hundred microseconds each, so they run
+ * on libuv's thread pool and the event loop keeps serving requests meanwhile; EC and EdDSA
+ * signatures cost less than the hand-off and are made in place.
+ */
+export function signBytes(alg: SigningAlg, key: KeyObject, data: Buffer): Promise<Buffer> {
+  const [digest, options] = signArgs(alg, key);
+  if (alg === 'ES256' || alg === 'EdDSA') return Promise.resolve(sign(digest, data, options));
+  return new Promise((resolve, reject) => sign(digest, data, options, (err, signature) => (err ? reject(err) : resolve(signature))));
+}
+
 /** A compact JWS of `payload` with header `{ alg, kid, typ }`. */
-export function signCompact(alg: SigningAlg, kid: string, key: KeyObject, payload: object, typ = 'JWT'): string {
+export async function signCompact(alg: SigningAlg, kid: string, key: KeyObject, payload: object, typ = 'JWT'): Promise<string> {
   const input = `${b64(JSON.stringify({ alg, typ, kid }))}.${b64(JSON.stringify(payload))}`;
-  return `${input}.${signBytes(alg, key, Buffer.from(input)).toString('base64url')}`;
+  return `${input}.${(await signBytes(alg, key, Buffer.from(input))).toString('base64url')}`;
 }

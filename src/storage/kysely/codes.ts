@@ -1,6 +1,7 @@
 import type { AuthorizationCodeRecord, CodeRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import type { Db } from './util.ts';
+import { batchedInsert } from './batch.ts';
 
 function toRecord(row: Row<'codes'>): AuthorizationCodeRecord {
   return {
@@ -19,28 +20,29 @@ function toRecord(row: Row<'codes'>): AuthorizationCodeRecord {
   };
 }
 
+function toRow(code: AuthorizationCodeRecord): Row<'codes'> {
+  return {
+    tenant_id: code.tenantId,
+    hash: code.hash,
+    grant_id: code.grantId,
+    client_id: code.clientId,
+    redirect_uri: code.redirectUri,
+    code_challenge: code.codeChallenge,
+    code_challenge_method: code.codeChallengeMethod,
+    nonce: code.nonce,
+    dpop_jkt: code.dpopJkt,
+    expires_at: code.expiresAt,
+    consumed_at: code.consumedAt,
+    created_at: code.createdAt,
+  };
+}
+
 /** Authorization codes, keyed by (tenant, sha256 of the code). */
 export function codeRepo(db: Db): CodeRepo {
   return {
-    async insert(code) {
-      await db
-        .insertInto('codes')
-        .values({
-          tenant_id: code.tenantId,
-          hash: code.hash,
-          grant_id: code.grantId,
-          client_id: code.clientId,
-          redirect_uri: code.redirectUri,
-          code_challenge: code.codeChallenge,
-          code_challenge_method: code.codeChallengeMethod,
-          nonce: code.nonce,
-          dpop_jkt: code.dpopJkt,
-          expires_at: code.expiresAt,
-          consumed_at: code.consumedAt,
-          created_at: code.createdAt,
-        })
-        .execute();
-    },
+    insert: batchedInsert<AuthorizationCodeRecord>(async (codes) => {
+      await db.insertInto('codes').values(codes.map(toRow)).execute();
+    }),
 
     /**
      * The UPDATE is the whole decision: the database lets exactly one concurrent caller

@@ -2,6 +2,7 @@ import type { GrantRecord, GrantRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './util.ts';
 import type { Db } from './util.ts';
+import { batchedInsert } from './batch.ts';
 
 function toRecord(row: Row<'grants'>): GrantRecord {
   return {
@@ -22,30 +23,31 @@ function toRecord(row: Row<'grants'>): GrantRecord {
   };
 }
 
+function toRow(grant: GrantRecord): Row<'grants'> {
+  return {
+    tenant_id: grant.tenantId,
+    id: grant.id,
+    client_id: grant.clientId,
+    sub: grant.sub,
+    scope: grant.scope,
+    resources: toJson(grant.resources),
+    claims: toJsonOrNull(grant.claims),
+    auth_time: grant.authTime,
+    acr: grant.acr,
+    amr: toJsonOrNull(grant.amr),
+    sid: grant.sid,
+    created_at: grant.createdAt,
+    expires_at: grant.expiresAt,
+    revoked_at: grant.revokedAt,
+  };
+}
+
 /** Grants, keyed by (tenant, id). An absent `claims` parameter reads back as null. */
 export function grantRepo(db: Db): GrantRepo {
   return {
-    async insert(grant) {
-      await db
-        .insertInto('grants')
-        .values({
-          tenant_id: grant.tenantId,
-          id: grant.id,
-          client_id: grant.clientId,
-          sub: grant.sub,
-          scope: grant.scope,
-          resources: toJson(grant.resources),
-          claims: toJsonOrNull(grant.claims),
-          auth_time: grant.authTime,
-          acr: grant.acr,
-          amr: toJsonOrNull(grant.amr),
-          sid: grant.sid,
-          created_at: grant.createdAt,
-          expires_at: grant.expiresAt,
-          revoked_at: grant.revokedAt,
-        })
-        .execute();
-    },
+    insert: batchedInsert<GrantRecord>(async (grants) => {
+      await db.insertInto('grants').values(grants.map(toRow)).execute();
+    }),
 
     async get(tenantId, id) {
       const row = await db

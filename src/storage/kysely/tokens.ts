@@ -1,5 +1,6 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
+import { batchedInsert } from './batch.ts';
 import { count, fromJson, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
@@ -23,31 +24,32 @@ function toRecord(row: Row<'tokens'>): TokenRecord {
   };
 }
 
-/** Access and refresh tokens, keyed by (tenant, hash). */
+function toRow(token: TokenRecord): Row<'tokens'> {
+  return {
+    tenant_id: token.tenantId,
+    hash: token.hash,
+    kind: token.kind,
+    grant_id: token.grantId,
+    client_id: token.clientId,
+    sub: token.sub,
+    scope: token.scope,
+    audience: toJson(token.audience),
+    cnf_jkt: token.cnfJkt,
+    parent_hash: token.parentHash,
+    extra: toJson(token.extra),
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    consumed_at: token.consumedAt,
+    revoked_at: token.revokedAt,
+  };
+}
+
+/** Access and refresh tokens, keyed by (tenant, hash). Inserts are group-committed (batch.ts). */
 export function tokenRepo(db: Db): TokenRepo {
   return {
-    async insert(token) {
-      await db
-        .insertInto('tokens')
-        .values({
-          tenant_id: token.tenantId,
-          hash: token.hash,
-          kind: token.kind,
-          grant_id: token.grantId,
-          client_id: token.clientId,
-          sub: token.sub,
-          scope: token.scope,
-          audience: toJson(token.audience),
-          cnf_jkt: token.cnfJkt,
-          parent_hash: token.parentHash,
-          extra: toJson(token.extra),
-          created_at: token.createdAt,
-          expires_at: token.expiresAt,
-          consumed_at: token.consumedAt,
-          revoked_at: token.revokedAt,
-        })
-        .execute();
-    },
+    insert: batchedInsert<TokenRecord>(async (tokens) => {
+      await db.insertInto('tokens').values(tokens.map(toRow)).execute();
+    }),
 
     /** `grantRevokedAt` is null when the token has no grant or the grant row is gone. */
     async find(tenantId, hash) {
