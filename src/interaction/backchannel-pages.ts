@@ -1,0 +1,125 @@
+/**
+ * Page plumbing shared by the device verification and CIBA approval routes: sign-in with the
+ * same credential check and throttling as the login page, the shared login and consent pages,
+ * and the closing outcome page. Every form carries a CSRF token and a sealed reference.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import type { Params } from '../http/params.ts';
+import { loginThrottle } from '../security/login-throttle.ts';
+import type { ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
+import { stylesheetHref } from './assets.ts';
+import { csrfToken } from './csrf.ts';
+import { checkCredentials } from './login-route.ts';
+import { currentSession, startSession } from './session.ts';
+import { outcomePage } from './views/device-pages.ts';
+import { pickLocale, type Locale } from './views/i18n.ts';
+import { consentPage, loginPage, type ClientView } from './views/pages.ts';
+
+export function localeOf(request: FastifyRequest): Locale {
+  const query = request.query as Record<string, unknown> | undefined;
+  const ui = typeof query?.['ui_locales'] === 'string' ? query['ui_locales'] : undefined;
+  return pickLocale(ui, request.headers['accept-language']);
+}
+
+export function clientViewOf(client: ClientRecord): ClientView {
+  const m = client.metadata;
+  return {
+    name: m.client_name ?? m.client_id,
+    ...(m.logo_uri ? { logoUri: m.logo_uri } : {}),
+    ...(m.client_uri ? { clientUri: m.client_uri } : {}),
+    ...(m.policy_uri ? { policyUri: m.policy_uri } : {}),
+    ...(m.tos_uri ? { tosUri: m.tos_uri } : {}),
+  };
+}
+
+export function sendPage(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}
+
+export interface FormTarget {
+  /** Path under the tenant's base path the form posts to. */
+  action: string;
+  hidden: Record<string, string>;
+}
+
+export interface LoginOptions {
+  error?: string;
+  username?: string;
+  status?: number;
+}
+
+/** The shared login page; `client` names who asks (or the page, when no client does). */
+export function renderLoginFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, client: ClientView, options: LoginOptions = {}): FastifyReply {
+  const body = loginPage({
+    locale: localeOf(request),
+    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
+    action: `${ctx.tenant.basePath}${target.action}`,
+    csrf: csrfToken(ctx, request, reply),
+    hidden: target.hidden,
+    client,
+    tenantName: ctx.tenant.name,
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.error ? { error: options.error } : {}),
+  });
+  return sendPage(reply, body, options.status ?? 200);
+}
+
+export interface ConsentFor {
+  client: ClientRecord;
+  user: UserRecord;
+  scopes: readonly string[];
+  /** Text the user compares with what the device or the client shows (user code, binding message). */
+  bindingMessage?: string;
+}
+
+export function renderConsentFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, input: ConsentFor): FastifyReply {
+  const body = consentPage({
+    locale: localeOf(request),
+    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
+    action: `${ctx.tenant.basePath}${target.action}`,
+    csrf: csrfToken(ctx, request, reply),
+    hidden: target.hidden,
+    client: clientViewOf(input.client),
+    user: { name: input.user.claims.name ?? input.user.username },
+    scopes: input.scopes,
+    ...(input.bindingMessage ? { bindingMessage: input.bindingMessage } : {}),
+  });
+  return sendPage(reply, body);
+}
+
+export function renderOutcome(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, title: string, message: string, status = 200): FastifyReply {
+  return sendPage(reply, outcomePage({ locale: localeOf(request), stylesheetHref: stylesheetHref(ctx.tenant.basePath), title, message }), status);
+}
+
+/** The signed-in user of this browser, when the session and the user are live. */
+export async function signedInUser(ctx: Ctx, request: FastifyRequest): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+  const session = await currentSession(ctx, request);
+  if (!session) return undefined;
+  const user = await ctx.storage.users.get(ctx.tenant.id, session.sub);
+  return user && !user.disabled ? { session, user } : undefined;
+}
+
+export type SignInResult = { ok: true; session: SessionRecord; user: UserRecord } | { ok: false; error: string; status: number; username: string };
+
+/** Checks the login form's credentials exactly as the login page does (throttled, uniform failures). */
+export async function signInFromForm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, params: Params): Promise<SignInResult> {
+  const { t } = localeOf(request);
+  const username = (params.get('username') ?? '').trim();
+  const password = params.get('password') ?? '';
+  if (!username || !password) return { ok: false, error: t.loginMissing, status: 400, username };
+  const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
+  const blocked = loginThrottle.check(attempt);
+  if (!blocked.allowed) {
+    reply.header('retry-after', String(blocked.retryAfter));
+    return { ok: false, error: t.loginThrottled, status: 429, username };
+  }
+  const user = await checkCredentials(ctx, username, password);
+  loginThrottle.record(attempt, user !== undefined);
+  if (!user) {
+    ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
+    return { ok: false, error: t.loginIncorrect, status: 401, username };
+  }
+  const session = await startSession(ctx, reply, { sub: user.id, amr: ['pwd'], acr: null });
+  return { ok: true, session, user };
+}
