@@ -36,4 +36,6 @@ export interface Tenant extends TenantRecord {
 
 export interface Ctx extends Services {
   tenant: Tenant;
+  /** RFC 9449: thumbprint of the key of this request's verified DPoP proof; tokens issued now are bound to it. */
+  dpopJkt?: string;
 }

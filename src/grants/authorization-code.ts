@@ -42,6 +42,9 @@ async function handle({ ctx, client, params }: GrantInput) {
   if (redirectUri !== undefined && redirectUri !== record.redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request');
   if (redirectUri === undefined && record.codeChallenge === null) throw new InvalidRequest('missing redirect_uri');
   checkPkce(record, verifier);
+  // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with a proof by that key.
+  if (record.dpopJkt !== null && ctx.dpopJkt === undefined) throw new InvalidGrant('a DPoP proof is required to redeem this code');
+  if (record.dpopJkt !== null && record.dpopJkt !== ctx.dpopJkt) throw new InvalidGrant('the DPoP proof key does not match dpop_jkt');
 
   const grant = await ctx.storage.grants.get(ctx.tenant.id, record.grantId);
   const user = grant ? await liveUser(ctx, grant) : undefined;

@@ -4,6 +4,7 @@
  * refresh, an ID token for OpenID requests.
  */
 import type { Ctx } from '../context.ts';
+import { isPublicClient } from '../domain/client.ts';
 import type { ClientRecord, GrantRecord, UserRecord } from '../storage/types.ts';
 import { issueAccessToken } from '../tokens/access-token.ts';
 import { userClaims, type ClaimsRequest } from '../tokens/claims.ts';
@@ -27,6 +28,8 @@ export interface UserTokenRequest {
   refresh: 'new' | 'none' | { keep: string };
   parentHash?: string | null;
   refreshExpiresAt?: number;
+  /** Extra ID token claims computed from what was issued (CIBA push: `auth_req_id`, `rt_hash`). */
+  extraIdTokenClaims?: (issued: TokenResponse) => Record<string, unknown>;
 }
 
 function idTokenClaimsRequest(grant: GrantRecord): ClaimsRequest | undefined {
@@ -56,6 +59,8 @@ export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<
       audience: grant.resources,
       grantId: grant.id,
       parentHash: req.parentHash ?? null,
+      // RFC 9449 §5.0: a public client's refresh tokens are bound to its DPoP key.
+      cnfJkt: isPublicClient(client.metadata) ? (ctx.dpopJkt ?? null) : null,
       ...(req.refreshExpiresAt !== undefined ? { expiresAt: req.refreshExpiresAt } : {}),
     });
   } else if (typeof req.refresh === 'object') {
@@ -76,6 +81,7 @@ export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<
       amr: grant.amr,
       accessToken: at.token,
       claims: userClaims(user, [], requested),
+      ...(req.extraIdTokenClaims ? { extra: req.extraIdTokenClaims(response) } : {}),
     });
   }
   return response;

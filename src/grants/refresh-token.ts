@@ -1,5 +1,6 @@
 /** The refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2). */
 import { InvalidGrant } from '../errors/oauth-error.ts';
+import { isFapi } from '../fapi/profile.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { TokenRecord } from '../storage/types.ts';
 import { issueUserTokens, liveUser, revokeGrant } from './issue-tokens.ts';
@@ -19,8 +20,11 @@ async function handle({ ctx, client, params }: GrantInput) {
   // RFC 6749 §6: the refresh token was issued to the authenticated client.
   if (found.clientId !== client.clientId) throw new InvalidGrant('the refresh token was issued to another client');
   if (!found.grantId) throw new InvalidGrant(INVALID);
+  // RFC 9449 §5.0: a refresh token bound to a DPoP key (public clients) needs a proof by that key.
+  if (found.cnfJkt !== null && found.cnfJkt !== ctx.dpopJkt) throw new InvalidGrant('the refresh token is bound to another DPoP key');
 
-  const rotate = ctx.config.features.refreshTokenRotation === 'rotate';
+  // FAPI 2.0 Security Profile §5.3.2.1: no refresh token rotation (except in extraordinary circumstances).
+  const rotate = ctx.config.features.refreshTokenRotation === 'rotate' && !isFapi(ctx, client.metadata);
   let token: TokenRecord = found;
   if (rotate) {
     const result = await ctx.storage.tokens.consume(ctx.tenant.id, hash, now);

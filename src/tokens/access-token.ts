@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceConfig } from '../config/schema.ts';
 import type { Ctx } from '../context.ts';
+import { tenantProfile } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
 import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
 
@@ -57,11 +58,18 @@ function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
   return out;
 }
 
+async function isFapiClient(ctx: Ctx, clientId: string): Promise<boolean> {
+  if (tenantProfile(ctx) === 'fapi2') return true;
+  return (await ctx.storage.clients.get(ctx.tenant.id, clientId))?.metadata.profile === 'fapi2';
+}
+
 export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promise<IssuedAccessToken> {
   const policy = accessTokenPolicy(ctx, req.audience);
   const now = ctx.now();
   const exp = now + policy.ttl;
-  const tokenType = req.cnfJkt ? 'DPoP' : 'Bearer';
+  // RFC 9449 §5: a token issued on a request with a verified DPoP proof is bound to its key.
+  const cnfJkt = req.cnfJkt !== undefined ? req.cnfJkt : (ctx.dpopJkt ?? null);
+  const tokenType = cnfJkt ? 'DPoP' : 'Bearer';
   if (policy.format === 'jwt') {
     const payload = compact({
       iss: ctx.tenant.issuer,
@@ -76,12 +84,14 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
       auth_time: req.authTime,
       acr: req.acr,
       amr: req.amr && req.amr.length > 0 ? req.amr : undefined,
-      cnf: req.cnfJkt ? { jkt: req.cnfJkt } : undefined,
+      cnf: cnfJkt ? { jkt: cnfJkt } : undefined,
       gid: req.grantId,
       ...req.extra,
     });
-    const token = await ctx.keys.sign(ctx.tenant.id, policy.alg, payload, { typ: 'at+jwt' });
-    return { token, tokenType, expiresIn: policy.ttl, format: 'jwt', alg: policy.alg };
+    // FAPI 2.0 Security Profile §5.4: PS256 instead of RS256 for FAPI clients.
+    const alg = policy.alg === 'RS256' && (await isFapiClient(ctx, req.clientId)) ? 'PS256' : policy.alg;
+    const token = await ctx.keys.sign(ctx.tenant.id, alg, payload, { typ: 'at+jwt' });
+    return { token, tokenType, expiresIn: policy.ttl, format: 'jwt', alg };
   }
   const token = randomSecret(PREFIX.accessToken);
   await ctx.storage.tokens.insert({
@@ -93,7 +103,7 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
     sub: req.sub,
     scope: req.scope,
     audience: req.audience,
-    cnfJkt: req.cnfJkt ?? null,
+    cnfJkt,
     parentHash: null,
     extra: compact({ auth_time: req.authTime, acr: req.acr, amr: req.amr, ...req.extra }),
     createdAt: now,

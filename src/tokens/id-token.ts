@@ -1,5 +1,6 @@
 /** ID tokens (OIDC Core §2, §3.1.3.6, §3.3.2.11). */
 import type { Ctx } from '../context.ts';
+import { isFapi } from '../fapi/profile.ts';
 import type { ClientMetadata } from '../domain/client.ts';
 import { isSigningAlg, type SigningAlg } from '../keys/types.ts';
 import { halfHash } from './hashes.ts';
@@ -30,7 +31,8 @@ export function idTokenAlg(client: ClientMetadata): SigningAlg {
 }
 
 export async function issueIdToken(ctx: Ctx, req: IdTokenRequest): Promise<string> {
-  const alg = idTokenAlg(req.client);
+  // FAPI 2.0 Security Profile §5.4: PS256 rather than RS256 when the client named no algorithm.
+  const alg = req.client.id_token_signed_response_alg === undefined && isFapi(ctx, req.client) ? 'PS256' : idTokenAlg(req.client);
   const now = ctx.now();
   const payload: Record<string, unknown> = {
     ...req.claims,

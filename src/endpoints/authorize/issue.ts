@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
+import { FAPI_MAX_CODE_LIFETIME, isFapi } from '../../fapi/profile.ts';
 import { hashSecret, PREFIX, randomSecret } from '../../security/secrets.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
 import { issueAccessToken } from '../../tokens/access-token.ts';
@@ -21,7 +22,8 @@ export async function issueAuthorizationResponse(
   const now = ctx.now();
   const parts = new Set(req.responseType.split(' '));
   const out: Record<string, string> = {};
-  await ctx.storage.sessions.addClient(ctx.tenant.id, session.id, client.clientId);
+  // The session already lists the clients it signed into: write only the first time.
+  if (!session.clients.includes(client.clientId)) await ctx.storage.sessions.addClient(ctx.tenant.id, session.id, client.clientId);
   if (req.responseType === 'none') return out;
 
   const scope = req.scopes.join(' ');
@@ -55,8 +57,9 @@ export async function issueAuthorizationResponse(
       codeChallenge: req.codeChallenge ?? null,
       codeChallengeMethod: req.codeChallengeMethod ?? null,
       nonce: req.nonce ?? null,
-      dpopJkt: null,
-      expiresAt: now + ctx.config.lifetimes.code,
+      dpopJkt: req.dpopJkt ?? null,
+      // FAPI 2.0 Security Profile §5.3.2.1: codes live at most 60 seconds under the profile.
+      expiresAt: now + (isFapi(ctx, client.metadata) ? Math.min(ctx.config.lifetimes.code, FAPI_MAX_CODE_LIFETIME) : ctx.config.lifetimes.code),
       consumedAt: null,
       createdAt: now,
     });

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.ts';
-import { OAuthError } from '../../errors/oauth-error.ts';
+import { InvalidRequestUri, OAuthError } from '../../errors/oauth-error.ts';
 import { stylesheetHref } from '../../interaction/assets.ts';
 import { csrfToken } from '../../interaction/csrf.ts';
 import { sealRequest } from '../../interaction/sealed-request.ts';
@@ -19,7 +19,9 @@ import type { AuthorizationRequest, ResponseTarget } from './request.ts';
 import { deliver, deliverError } from './respond.ts';
 
 export function targetOf(req: AuthorizationRequest): ResponseTarget {
-  return { redirectUri: req.redirectUri, responseMode: req.responseMode, state: req.state };
+  const target: ResponseTarget = { redirectUri: req.redirectUri, responseMode: req.responseMode, state: req.state, clientId: req.clientId };
+  if (req.parHash !== undefined) target.parHash = req.parHash;
+  return target;
 }
 
 function clientView(client: ClientRecord) {
@@ -83,6 +85,13 @@ function renderSelectAccount(ctx: Ctx, request: FastifyRequest, reply: FastifyRe
   return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
+/** RFC 9126 §4 / §7.3: a pushed request completes once; a second completion is refused. */
+async function completePushedRequest(ctx: Ctx, req: AuthorizationRequest): Promise<void> {
+  if (req.parHash === undefined) return;
+  const result = await ctx.storage.par.consume(ctx.tenant.id, req.parHash, ctx.now());
+  if (result.status !== 'ok') throw new InvalidRequestUri('the request_uri was already used');
+}
+
 export async function proceed(
   ctx: Ctx,
   request: FastifyRequest,
@@ -100,6 +109,7 @@ export async function proceed(
       const name = decision.user.claims.name ?? decision.user.username;
       return renderConsent(ctx, request, reply, req, client, name);
     }
+    await completePushedRequest(ctx, req);
     const params = await issueAuthorizationResponse(ctx, req, client, decision.session, decision.user);
     return deliver(ctx, reply, targetOf(req), params);
   } catch (err) {

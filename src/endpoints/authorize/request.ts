@@ -11,7 +11,8 @@ import type { Params } from '../../http/params.ts';
 import type { ClientRecord } from '../../storage/types.ts';
 import type { ClaimsRequest } from '../../tokens/claims.ts';
 
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
+/** Plain modes, and the JARM modes (`jwt` is resolved to query.jwt or fragment.jwt at validation). */
+export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'query.jwt' | 'fragment.jwt' | 'form_post.jwt';
 
 export interface AuthorizationRequest {
   clientId: string;
@@ -34,6 +35,10 @@ export interface AuthorizationRequest {
   resources: string[];
   /** When the request was first received (epoch seconds): `prompt=login` needs a sign-in after it. */
   requestedAt: number;
+  /** RFC 9449 §10: thumbprint of the DPoP key the authorization code is bound to. */
+  dpopJkt?: string;
+  /** RFC 9126: sha256 of the pushed request's `request_uri`, consumed when the authorization completes. */
+  parHash?: string;
 }
 
 /** Where errors go once the redirect URI is trusted. */
@@ -41,6 +46,10 @@ export interface ResponseTarget {
   redirectUri: string;
   responseMode: ResponseMode;
   state: string | undefined;
+  /** The client, for JARM responses (the JWT's audience and signing algorithm). */
+  clientId?: string;
+  /** A pushed request behind this response: answering ends it (RFC 9126 §4). */
+  parHash?: string;
 }
 
 export interface TrustedClient {

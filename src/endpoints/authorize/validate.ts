@@ -5,6 +5,8 @@
  */
 import type { Ctx } from '../../context.ts';
 import { isPublicClient } from '../../domain/client.ts';
+import { isFapi } from '../../fapi/profile.ts';
+import { JARM_MODES } from '../../jarm/sign.ts';
 import {
   InvalidRequest,
   InvalidScope,
@@ -20,16 +22,18 @@ import type { ClaimsRequest } from '../../tokens/claims.ts';
 import { defaultResponseMode, normaliseResponseType, type AuthorizationRequest, type ResponseMode, type ResponseTarget, type TrustedClient } from './request.ts';
 
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
-const RESPONSE_MODES = new Set<ResponseMode>(['query', 'fragment', 'form_post']);
+const RESPONSE_MODES = new Set<string>(['query', 'fragment', 'form_post', ...JARM_MODES]);
 /** RFC 7636 §4.2: S256 challenge = BASE64URL(SHA256(verifier)): 43 characters; allow the full range. */
 const CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-function checkResponseType(trusted: TrustedClient, params: Params, target: ResponseTarget) {
+function checkResponseType(ctx: Ctx, trusted: TrustedClient, params: Params, target: ResponseTarget) {
   const raw = params.get('response_type');
   if (!raw) throw new InvalidRequest('missing response_type');
   const responseType = normaliseResponseType(raw);
   if (!responseType) throw new UnsupportedResponseType(`response_type ${raw} is not supported`);
   target.responseMode = defaultResponseMode(responseType);
+  // FAPI 2.0 Security Profile §5.3.1.2: response_type code only.
+  if (responseType !== 'code' && isFapi(ctx, trusted.client.metadata)) throw new UnauthorizedClient('this client may only use response_type code');
   if (!trusted.client.metadata.response_types.includes(responseType)) {
     throw new UnauthorizedClient(`the client is not allowed to use response_type ${responseType}`);
   }
@@ -37,14 +41,16 @@ function checkResponseType(trusted: TrustedClient, params: Params, target: Respo
 }
 
 function checkResponseMode(params: Params, responseType: string, target: ResponseTarget): ResponseMode {
-  const mode = params.get('response_mode');
-  if (mode === undefined) return target.responseMode;
-  if (!RESPONSE_MODES.has(mode as ResponseMode)) throw new InvalidRequest(`response_mode ${mode} is not supported`);
-  // OAuth 2.0 Multiple Response Types §5: tokens must never be put in the query.
-  if (mode === 'query' && responseType !== 'code' && responseType !== 'none') {
-    throw new InvalidRequest('response_mode query cannot carry tokens; use fragment or form_post');
+  const requested = params.get('response_mode');
+  if (requested === undefined) return target.responseMode;
+  if (!RESPONSE_MODES.has(requested)) throw new InvalidRequest(`response_mode ${requested} is not supported`);
+  // JARM §2.3.4: jwt means the response type's default mode, as a JWT.
+  const mode = (requested === 'jwt' ? `${target.responseMode}.jwt` : requested) as ResponseMode;
+  // OAuth 2.0 Multiple Response Types §5 / JARM §2.3.1: tokens must never be put in the query.
+  if ((mode === 'query' || mode === 'query.jwt') && responseType !== 'code' && responseType !== 'none') {
+    throw new InvalidRequest(`response_mode ${requested} cannot carry tokens; use fragment or form_post`);
   }
-  target.responseMode = mode as ResponseMode;
+  target.responseMode = mode;
   return target.responseMode;
 }
 
@@ -68,7 +74,7 @@ function checkPkce(ctx: Ctx, trusted: TrustedClient, params: Params, responseTyp
   const meta = trusted.client.metadata;
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
-    const required = isPublicClient(meta) || ctx.config.features.pkce === 'required' || meta.require_pkce === true || meta.profile === 'fapi2';
+    const required = isPublicClient(meta) || ctx.config.features.pkce === 'required' || meta.require_pkce === true || isFapi(ctx, meta);
     // RFC 9700 §2.1.1 / RFC 7636 §4.4.1: PKCE is required for public clients (and by policy).
     if (required && responseType.includes('code')) throw new InvalidRequest('code_challenge is required (PKCE, S256)');
     return {};
@@ -115,6 +121,13 @@ function checkClaims(params: Params): AuthorizationRequest['claims'] {
   return out;
 }
 
+/** RFC 9449 §10: dpop_jkt is a base64url SHA-256 JWK thumbprint (43 characters). */
+function checkDpopJkt(params: Params): string | undefined {
+  const jkt = params.get('dpop_jkt');
+  if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new InvalidRequest('dpop_jkt must be a base64url SHA-256 JWK thumbprint');
+  return jkt;
+}
+
 async function checkIdTokenHint(ctx: Ctx, params: Params): Promise<string | undefined> {
   const hint = params.get('id_token_hint');
   if (hint === undefined) return undefined;
@@ -146,11 +159,12 @@ function checkResources(ctx: Ctx, params: Params): string[] {
 
 export async function validateAuthorizationRequest(ctx: Ctx, trusted: TrustedClient, params: Params, target: ResponseTarget): Promise<AuthorizationRequest> {
   params.assertNoRepeats();
-  const responseType = checkResponseType(trusted, params, target);
+  const responseType = checkResponseType(ctx, trusted, params, target);
   const responseMode = checkResponseMode(params, responseType, target);
-  // RFC 9101 / RFC 9126 are not enabled on this endpoint yet.
-  if (params.has('request')) throw new RequestNotSupported('request objects are not supported');
-  if (params.has('request_uri')) throw new RequestUriNotSupported('request_uri is not supported');
+  // RFC 9101 §6.3: request and request_uri were resolved before validation (resolve.ts); a request
+  // object that carries them again is not followed.
+  if (params.has('request')) throw new RequestNotSupported('a request object must not contain request');
+  if (params.has('request_uri')) throw new RequestUriNotSupported('a request object must not contain request_uri');
   if (params.has('registration')) throw new RegistrationNotSupported('the registration parameter is not supported');
   const scopes = checkScopes(trusted, params, responseType);
   const nonce = params.get('nonce');
@@ -176,6 +190,7 @@ export async function validateAuthorizationRequest(ctx: Ctx, trusted: TrustedCli
     acrValues: params.get('acr_values')?.split(' ').filter(Boolean),
     claims: checkClaims(params),
     uiLocales: params.get('ui_locales'),
+    dpopJkt: checkDpopJkt(params),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(req, { [key]: value });
   return req;

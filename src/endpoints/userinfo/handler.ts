@@ -6,14 +6,21 @@ import { splitScope } from '../../grants/scope.ts';
 import { validateAccessToken } from '../../tokens/access-token.ts';
 import { userClaims, type ClaimsRequest } from '../../tokens/claims.ts';
 import { subjectFor } from '../../tokens/subject.ts';
+import { dpopInvalidToken } from '../../dpop/errors.ts';
+import { checkTokenBinding, type ResourceRequestBinding } from './dpop.ts';
 
 /** Plain JSON claims, or a JWT when the client registered `userinfo_signed_response_alg` (OIDC Core §5.3.2). */
 export type UserInfoResponse = { type: 'json'; claims: Record<string, unknown> } | { type: 'jwt'; jwt: string };
 
-export async function handleUserInfo(token: string, ctx: Ctx): Promise<UserInfoResponse> {
+export async function handleUserInfo(token: string, ctx: Ctx, binding?: ResourceRequestBinding, out?: { dpopNonce?: string }): Promise<UserInfoResponse> {
   const info = await validateAccessToken(ctx, token);
-  // RFC 6750 §3.1: expired, revoked or malformed tokens are invalid_token.
-  if (!info) throw new InvalidToken('the access token is invalid, expired or revoked');
+  // RFC 6750 §3.1: expired, revoked or malformed tokens are invalid_token (RFC 9449 §7.1: a DPoP challenge for DPoP requests).
+  if (!info) {
+    if (binding?.scheme === 'DPoP') throw dpopInvalidToken('the access token is invalid, expired or revoked', ctx.tenant.issuer);
+    throw new InvalidToken('the access token is invalid, expired or revoked');
+  }
+  const nonce = await checkTokenBinding(ctx, token, info, binding ?? { scheme: 'Bearer', dpop: undefined, method: 'GET', url: '' });
+  if (nonce !== undefined && out) out.dpopNonce = nonce;
   const scopes = splitScope(info.scope);
   // OIDC Core §5.3: UserInfo needs a user and the openid scope.
   if (info.sub === null || !scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope');

@@ -1,6 +1,7 @@
 /** GET and POST /userinfo; errors are RFC 6750 bearer challenges. */
 import type { FastifyInstance } from 'fastify';
-import { bearerToken } from '../../http/bearer.ts';
+import { accessTokenCredentials } from '../../http/bearer.ts';
+import { endpointUrl } from '../discovery/handler.ts';
 import { tenantCtx } from '../../http/tenant-scope.ts';
 import { handleUserInfo } from './handler.ts';
 
@@ -10,8 +11,13 @@ export function userInfoRoutes(app: FastifyInstance): void {
     url: '/userinfo',
     config: { errorStyle: 'bearer' },
     handler: async (request, reply) => {
-      const response = await handleUserInfo(bearerToken(request), tenantCtx(request));
+      const ctx = tenantCtx(request);
+      const { scheme, token } = accessTokenCredentials(request);
+      const out: { dpopNonce?: string } = {};
+      const binding = { scheme, dpop: request.headers['dpop'], method: request.method, url: endpointUrl(ctx, '/userinfo') };
+      const response = await handleUserInfo(token, ctx, binding, out);
       reply.header('cache-control', 'no-store');
+      if (out.dpopNonce !== undefined) reply.header('dpop-nonce', out.dpopNonce);
       if (response.type === 'jwt') return reply.type('application/jwt').send(response.jwt);
       return reply.send(response.claims);
     },

@@ -16,6 +16,7 @@ import {
 import type { Ctx } from '../../context.ts';
 import type { TokenEndpointAuthMethod } from '../../domain/client.ts';
 import { InvalidRequest, ServerError } from '../../errors/oauth-error.ts';
+import { FAPI_ALGS, isFapi } from '../../fapi/profile.ts';
 import type { ClientRecord } from '../../storage/types.ts';
 import { authFailed, loadClient, requireRegisteredMethod } from './common.ts';
 import type { AuthenticatedClient } from './types.ts';
@@ -98,7 +99,9 @@ export async function authenticateJwtAssertion(
   const client = await loadClient(ctx, clientId);
   requireRegisteredMethod(client, method);
 
-  const family: readonly string[] = method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
+  const fapi = isFapi(ctx, client.metadata);
+  // FAPI 2.0 Security Profile §5.4: PS256, ES256 and EdDSA only.
+  const family: readonly string[] = method === 'client_secret_jwt' ? HMAC_ALGS : fapi ? FAPI_ALGS : ASYMMETRIC_ALGS;
   const registeredAlg = client.metadata.token_endpoint_auth_signing_alg;
   // OIDC Registration §2: with token_endpoint_auth_signing_alg registered, no other alg is accepted.
   const algorithms = registeredAlg === undefined ? [...family] : family.filter((a) => a === registeredAlg);
@@ -115,7 +118,8 @@ export async function authenticateJwtAssertion(
     subject: clientId,
     // RFC 7523 §3 (3): aud identifies this authorization server — its issuer, the endpoint
     // called, or (as oidc-provider accepts) the token endpoint from any endpoint.
-    audience: [...new Set([issuer, endpointUrl, `${issuer}/token`])],
+    // FAPI 2.0 Security Profile §5.3.2.1: under FAPI, the issuer is the only accepted audience.
+    audience: fapi ? issuer : [...new Set([issuer, endpointUrl, `${issuer}/token`])],
     // RFC 7523 §3 (4), (7): exp is REQUIRED; OIDC Core §9: jti is REQUIRED.
     requiredClaims: ['exp', 'jti'],
     // RFC 7523 §3 (4), (5): exp and nbf are checked with a small allowance for clock skew.

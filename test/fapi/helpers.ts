@@ -1,0 +1,124 @@
+/**
+ * Shared pieces of the high-security profile tests: raw HTTP helpers, hand-made DPoP proofs
+ * (for the negative paths that a client library will not produce) and a browser sign-in.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+export const CB = 'http://127.0.0.1:5999/cb';
+export const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell', email: 'alice@example.com', email_verified: true };
+export const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+  text: string;
+}
+
+export async function answer(res: Response): Promise<Answer> {
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    body = {};
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+  return answer(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) }));
+}
+
+export function assertError(res: Answer, status: number, error: string, what: string): void {
+  assert.equal(res.status, status, `${what}: status (body ${res.text})`);
+  assert.equal(res.body['error'], error, `${what}: error (body ${res.text})`);
+}
+
+export async function discover(server: TestServer, path = ''): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(`${server.url}${path}`);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, INSECURE));
+}
+
+export interface KeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+  jkt: string;
+}
+
+export async function keyPair(alg = 'ES256'): Promise<KeyPair> {
+  const pair = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = await exportJWK(pair.publicKey);
+  return { privateKey: pair.privateKey, publicKey: pair.publicKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk) };
+}
+
+export interface ProofOptions {
+  htm?: string;
+  htu: string;
+  iat?: number;
+  jti?: string;
+  nonce?: string;
+  accessToken?: string;
+  typ?: string;
+  alg?: string;
+  /** Replace the embedded JWK. */
+  jwk?: JWK;
+}
+
+/** A DPoP proof made by hand (RFC 9449 §4.2). */
+export async function proof(key: KeyPair, options: ProofOptions, now: number): Promise<string> {
+  const payload: Record<string, unknown> = { htm: options.htm ?? 'POST', htu: options.htu, jti: options.jti ?? randomUUID(), iat: options.iat ?? now };
+  if (options.nonce) payload['nonce'] = options.nonce;
+  if (options.accessToken) payload['ath'] = createHash('sha256').update(options.accessToken).digest('base64url');
+  return new SignJWT(payload).setProtectedHeader({ alg: options.alg ?? 'ES256', typ: options.typ ?? 'dpop+jwt', jwk: options.jwk ?? key.publicJwk }).sign(key.privateKey);
+}
+
+/** Signs in on the login page and allows on the consent page; returns the callback URL. */
+export async function signIn(browser: Browser, start: string, credentials = ALICE): Promise<URL> {
+  return (await signInPage(browser, start, credentials)).callback;
+}
+
+/** Like signIn, also returning the last page (a form_post page has no redirect). */
+export async function signInPage(browser: Browser, start: string, credentials = ALICE): Promise<{ callback: URL; page: Page }> {
+  let page: Page = await browser.request(start);
+  for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(CB); i++) {
+    if (/name="response"/.test(page.html) && page.html.includes(CB)) return { callback: new URL(CB), page };
+    const forms = parseForms(page.html, page.url);
+    if (forms.some((f) => 'password' in f.fields)) {
+      page = await browser.submit(page, { username: credentials.username, password: credentials.password });
+    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
+      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
+    } else {
+      throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 400)}`);
+    }
+  }
+  const external = browser.lastExternal;
+  if (!external?.startsWith(CB)) assert.fail(`expected a redirect back to the client, got ${external}`);
+  browser.lastExternal = undefined;
+  return { callback: new URL(external), page };
+}
+
+export { Browser };
+
+/**
+ * Opens an authorization URL and asserts it was refused with `error`: either redirected to the
+ * client's (trusted) redirect URI with the error, or shown as a 400 page naming it.
+ */
+export async function assertAuthorizeRefused(origin: string, url: string, error: string, what: string): Promise<void> {
+  const browser = new Browser(origin);
+  const page = await browser.request(url);
+  if (browser.lastExternal) {
+    const callback = new URL(browser.lastExternal);
+    assert.equal(callback.searchParams.get('error') ?? new URLSearchParams(callback.hash.slice(1)).get('error'), error, `${what}: redirected error`);
+    return;
+  }
+  assert.equal(page.status, 400, `${what}: status`);
+  assert.match(page.html, new RegExp(error), `${what}: page names ${error}`);
+}

@@ -1,0 +1,101 @@
+/**
+ * The resource-server helper through the example API (examples/resource-api): a real client
+ * (oauth4webapi) gets DPoP-bound and bearer tokens from Portcullis and calls the API.
+ */
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import * as oauth from 'oauth4webapi';
+import { createResourceApi } from '../../examples/resource-api/server.ts';
+import { freePort, startServer, type TestServer } from '../helpers/server.ts';
+import { discover, INSECURE, keyPair, postForm, proof, type KeyPair } from './helpers.ts';
+
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+describe('resource-server helper (examples/resource-api)', () => {
+  let server: TestServer;
+  let api: Server;
+  let apiUrl: string;
+  let as: oauth.AuthorizationServer;
+  let key: KeyPair;
+  const client: oauth.Client = { client_id: 'svc' };
+  const now = () => server.clock.now();
+
+  async function token(scope: string, dpop?: KeyPair, resource?: string): Promise<string> {
+    const tokenUrl = `${server.url}/token`;
+    const res = await postForm(tokenUrl, { grant_type: 'client_credentials', scope, resource: resource ?? apiUrl }, {
+      authorization: basic('svc', 'svc-secret'),
+      ...(dpop ? { dpop: await proof(dpop, { htu: tokenUrl }, now()) } : {}),
+    });
+    assert.equal(res.status, 200, res.text);
+    return String(res.body['access_token']);
+  }
+
+  before(async () => {
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    server = await startServer({
+      resources: [{ identifier: apiUrl, scopes: ['read', 'write'] }, { identifier: 'https://other.example', scopes: ['read'] }],
+      clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read write' }],
+    });
+    api = createResourceApi({ issuer: server.url, audience: apiUrl, publicUrl: apiUrl, now: () => server.clock.now() });
+    await new Promise<void>((resolve) => api.listen(port, '127.0.0.1', resolve));
+    as = await discover(server);
+    key = await keyPair('ES256');
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => api.close(() => resolve()));
+    await server.close();
+  });
+
+  it('accepts a DPoP-bound token with a proof (oauth4webapi protectedResourceRequest)', async () => {
+    const DPoP = oauth.DPoP(client, { privateKey: key.privateKey, publicKey: key.publicKey });
+    const res = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic('svc-secret'), new URLSearchParams({ scope: 'read', resource: apiUrl }), { ...INSECURE, DPoP });
+    const tokens = await oauth.processClientCredentialsResponse(as, client, res);
+    assert.equal(tokens.token_type, 'dpop');
+    const call = await oauth.protectedResourceRequest(tokens.access_token, 'GET', new URL(`${apiUrl}/me`), undefined, undefined, { ...INSECURE, DPoP });
+    assert.equal(call.status, 200);
+    assert.deepEqual(await call.json(), { sub: 'svc', client_id: 'svc', scope: 'read', dpop_bound: true });
+  });
+
+  it('refuses a bound token as Bearer, without a proof, with a replayed proof or another key', async () => {
+    const at = await token('read', key);
+    const me = `${apiUrl}/me`;
+    const asBearer = await fetch(me, { headers: { authorization: `Bearer ${at}` } });
+    assert.equal(asBearer.status, 401);
+    assert.match(asBearer.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_token"/);
+    const noProof = await fetch(me, { headers: { authorization: `DPoP ${at}` } });
+    assert.equal(noProof.status, 401);
+    assert.match(noProof.headers.get('www-authenticate') ?? '', /error="invalid_dpop_proof"/);
+    const p = await proof(key, { htm: 'GET', htu: me, accessToken: at }, now());
+    assert.equal((await fetch(me, { headers: { authorization: `DPoP ${at}`, dpop: p } })).status, 200);
+    const replay = await fetch(me, { headers: { authorization: `DPoP ${at}`, dpop: p } });
+    assert.equal(replay.status, 401);
+    assert.equal(((await replay.json()) as { error: string }).error, 'invalid_dpop_proof');
+    const other = await keyPair('ES256');
+    const wrong = await fetch(me, { headers: { authorization: `DPoP ${at}`, dpop: await proof(other, { htm: 'GET', htu: me, accessToken: at }, now()) } });
+    assert.equal(wrong.status, 401);
+    const wrongHtm = await fetch(me, { headers: { authorization: `DPoP ${at}`, dpop: await proof(key, { htm: 'POST', htu: me, accessToken: at }, now()) } });
+    assert.equal(wrongHtm.status, 401);
+  });
+
+  it('accepts an unbound bearer token; challenges missing credentials; checks audience and scope', async () => {
+    const me = `${apiUrl}/me`;
+    const bearer = await token('read');
+    const ok = await fetch(me, { headers: { authorization: `Bearer ${bearer}` } });
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { dpop_bound: boolean }).dpop_bound, false);
+    const none = await fetch(me);
+    assert.equal(none.status, 401);
+    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+"/);
+    assert.doesNotMatch(none.headers.get('www-authenticate') ?? '', /error=/);
+    const otherAudience = await fetch(me, { headers: { authorization: `Bearer ${await token('read', undefined, 'https://other.example')}` } });
+    assert.equal(otherAudience.status, 401);
+    assert.match(otherAudience.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    const writeOnly = await fetch(me, { headers: { authorization: `Bearer ${await token('write')}` } });
+    assert.equal(writeOnly.status, 403);
+    assert.match(writeOnly.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+    const garbage = await fetch(me, { headers: { authorization: 'Bearer not.a.jwt' } });
+    assert.equal(garbage.status, 401);
+  });
+});
