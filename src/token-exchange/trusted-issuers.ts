@@ -1,0 +1,67 @@
+/**
+ * JWTs from external issuers the tenant trusts (config `trustedIssuers`), verified with the
+ * issuer's published keys. Only issuers named in the config are ever contacted: the `iss` of an
+ * unverified token selects one of them, never a URL of its own.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import type { TrustedIssuerConfig } from '../config/schema.ts';
+import type { Ctx } from '../context.ts';
+
+type KeySet = ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>;
+
+/** Remote key sets by URL: jose caches keys and refetches on an unknown `kid` (with a cooldown). */
+const remoteSets = new Map<string, KeySet>();
+
+/** The trusted issuers of the request's tenant. */
+export function trustedIssuers(ctx: Ctx): TrustedIssuerConfig[] {
+  if (!ctx.tenant.basePath) return ctx.config.trustedIssuers;
+  return ctx.config.tenants.find((t) => t.slug === ctx.tenant.slug)?.trustedIssuers ?? [];
+}
+
+/** The unverified `iss` of a compact JWT, or undefined when it is not one. */
+export function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const iss = decodeJwt(token).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function keySet(issuer: TrustedIssuerConfig): KeySet | undefined {
+  if (issuer.jwks) return createLocalJWKSet(issuer.jwks);
+  if (!issuer.jwks_uri) return undefined;
+  let set = remoteSets.get(issuer.jwks_uri);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(issuer.jwks_uri), { timeoutDuration: 5000 });
+    remoteSets.set(issuer.jwks_uri, set);
+  }
+  return set;
+}
+
+/**
+ * The verified claims of a JWT from a trusted issuer, or undefined when the issuer is not
+ * trusted, the signature or algorithm is wrong, the token is expired or not yet valid, it lacks
+ * `sub` or `exp`, or its audience is not this server.
+ */
+export async function verifyExternalJwt(ctx: Ctx, token: string): Promise<{ payload: JWTPayload; issuer: TrustedIssuerConfig } | undefined> {
+  const iss = unverifiedIssuer(token);
+  const issuer = trustedIssuers(ctx).find((t) => t.issuer === iss);
+  const keys = issuer ? keySet(issuer) : undefined;
+  if (!issuer || !keys) return undefined;
+  // RFC 7523 §3 (applied to exchanged JWTs): the audience identifies this authorization server.
+  const audience = issuer.audiences ?? [ctx.tenant.issuer, `${ctx.tenant.issuer}/token`];
+  try {
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: issuer.issuer,
+      audience,
+      algorithms: issuer.algorithms,
+      currentDate: new Date(ctx.now() * 1000),
+      requiredClaims: ['sub', 'exp'],
+    });
+    return { payload, issuer };
+  } catch (err) {
+    ctx.log.debug({ issuer: issuer.issuer, reason: (err as { code?: string }).code ?? 'error' }, 'external token rejected');
+    return undefined;
+  }
+}
