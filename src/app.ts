@@ -11,7 +11,9 @@ import { registerTenantScopes } from './http/tenant-scope.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { pathInsertionRoutes } from './endpoints/discovery/path-insertion.ts';
 import { healthRoutes } from './endpoints/health/route.ts';
+import { metricsRoutes } from './metrics/http.ts';
 import { tenantRoutes } from './endpoints/index.ts';
+import { adminRoutes } from './admin/index.ts';
 import type { TenantRegistry } from './tenancy/registry.ts';
 import { renderErrorPage } from './interaction/error-page.ts';
 
@@ -78,8 +80,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(render);
   app.setNotFoundHandler((request, reply) => render(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
+  // Issue 11: /metrics and its request hooks, before every route they measure.
+  if (services.config.operations.metrics) metricsRoutes(app, services);
   healthRoutes(app, services);
   pathInsertionRoutes(app, services, tenants);
   registerTenantScopes(app, services, tenants, tenantRoutes);
+  adminRoutes(app, services, tenants);
   return app;
 }

@@ -8,13 +8,18 @@ import type { Services } from './context.ts';
 import { loadKek } from './keys/kek.ts';
 import { createKeyService } from './keys/key-service.ts';
 import { provision } from './provisioning/provision.ts';
+import { bootstrapAdmin, type AdminCredentials } from './admin/bootstrap.ts';
 import { openStorage } from './storage/open.ts';
+import { withReadCache } from './storage/read-cache.ts';
+import { withRedis } from './storage/redis/index.ts';
 import { createTenantRegistry, type TenantRegistry } from './tenancy/registry.ts';
 
 export interface Runtime {
   services: Services;
   tenants: TenantRegistry;
   logger: Pino;
+  /** Set on the very first start only: the bootstrap administrator's credentials, to be shown once. */
+  adminCredentials?: AdminCredentials;
   close(): Promise<void>;
 }
 
@@ -36,18 +41,22 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   if (secret.origin === 'generated') {
     logger.warn({ path: secret.path }, 'PORTCULLIS_SECRET is not set: generated a key-encryption key; back this file up, keys encrypted with it are lost without it');
   }
-  const storage = await openStorage(config.database);
+  const database = withReadCache(await openStorage(config.database), config.lifetimes.readCache * 1000);
+  // Issue 11: with Redis configured, replay caches live there (shared by every instance).
+  const storage = config.redis ? (await withRedis(database, config.redis)).storage : database;
   try {
     const applied = await storage.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const keys = createKeyService({ repo: storage.keys, kek: secret.kek, now, retiredKeyLifetime: config.lifetimes.retiredKey });
     const services: Services = { config, storage, keys, kek: secret.kek, now, log: logger };
+    let adminCredentials: AdminCredentials | undefined;
     if (options.provision !== false) {
       const tenants = await provision(config, { storage, kek: secret.kek, now });
       for (const tenant of await storage.tenants.list()) await keys.ensure(tenant.id);
       logger.debug({ tenants: tenants.map((t) => t.slug || '(default)') }, 'provisioned');
+      adminCredentials = await bootstrapAdmin(services);
     }
-    return { services, tenants: createTenantRegistry(config, storage), logger, close: () => storage.close() };
+    return { services, tenants: createTenantRegistry(config, storage), logger, ...(adminCredentials ? { adminCredentials } : {}), close: () => storage.close() };
   } catch (err) {
     await storage.close();
     throw err;

@@ -6,6 +6,14 @@ import { buildApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config/load.ts';
 import { ConfigError } from './config/validate.ts';
+import { credentialsNotice } from './admin/bootstrap.ts';
+import { startOutboxDispatcher } from './outbox/index.ts';
+import cluster from 'node:cluster';
+import { pino } from 'pino';
+import { runPrimary } from './cluster/primary.ts';
+import { useClusterMetrics } from './cluster/worker.ts';
+import { workerCount } from './cluster/workers.ts';
+import { startMaintenance } from './ops/maintenance.ts';
 
 export async function serve(argv: readonly string[]): Promise<void> {
   let config;
@@ -18,9 +26,32 @@ export async function serve(argv: readonly string[]): Promise<void> {
     }
     throw err;
   }
+  // Issue 11: PORTCULLIS_WORKERS=N runs N processes sharing the port (node:cluster).
+  let workers = 1;
+  try {
+    workers = cluster.isPrimary ? workerCount(process.env) : 1;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`portcullis: invalid configuration: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (workers > 1) {
+    // The primary prepares the database once (migrations, provisioning, first keys), then forks.
+    try {
+      const prepared = await bootstrap(config);
+      if (prepared.adminCredentials) process.stdout.write(`${credentialsNotice(prepared.adminCredentials)}\n`);
+      await prepared.close();
+    } catch (err) {
+      process.stderr.write(`portcullis: cannot start: ${(err as Error).message}\n`);
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    }
+    runPrimary({ workers, log: pino({ level: config.logLevel, base: null }) });
+    return;
+  }
+  if (cluster.isWorker) useClusterMetrics();
   let runtime;
   try {
-    runtime = await bootstrap(config);
+    runtime = await bootstrap(config, cluster.isWorker ? { provision: false } : {});
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`portcullis: invalid configuration: ${err.message}\n`);
@@ -32,6 +63,12 @@ export async function serve(argv: readonly string[]): Promise<void> {
   const app = await buildApp({ services: runtime.services, tenants: runtime.tenants, logger: runtime.logger });
   await app.listen({ port: config.port, host: config.host });
   runtime.logger.info({ issuer: config.issuer, port: config.port, host: config.host }, 'Portcullis is listening');
+  // Shown once, on stdout and not through the logger: log pipelines must never carry secrets.
+  if (runtime.adminCredentials) process.stdout.write(`${credentialsNotice(runtime.adminCredentials)}\n`);
+  // Back-channel logout and other notifications waiting in the outbox (also those left by a previous run).
+  const outbox = startOutboxDispatcher(runtime.services);
+  // Cleanup and scheduled key rotation (one instance at a time does the work).
+  const maintenance = startMaintenance(runtime.services);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,6 +79,8 @@ export async function serve(argv: readonly string[]): Promise<void> {
     force.unref();
     app
       .close()
+      .then(() => outbox.stop())
+      .then(() => maintenance.stop())
       .then(() => runtime.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

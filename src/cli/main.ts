@@ -10,8 +10,10 @@ import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tenantsCommand } from './commands/tenants.ts';
 import { usersCommand } from './commands/users.ts';
+import { logoutDeliveriesCommand } from './commands/logout-deliveries.ts';
+import { sessionsCommand } from './commands/sessions.ts';
 
-const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, keysCommand, clientsCommand, usersCommand, tenantsCommand];
+const COMMANDS: readonly Command[] = [serveCommand, migrateCommand, keysCommand, clientsCommand, usersCommand, tenantsCommand, sessionsCommand, logoutDeliveriesCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

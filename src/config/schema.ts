@@ -4,7 +4,7 @@
  */
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../domain/client.ts';
 import { SIGNING_ALGS } from '../keys/types.ts';
-import { absoluteUri, httpUrl, s, type Schema } from './validate.ts';
+import { absoluteUri, ConfigError, httpUrl, s, type Schema } from './validate.ts';
 
 const uri = (doc: string) => s.string(doc, absoluteUri);
 const url = (doc: string) => s.string(doc, httpUrl);
@@ -26,7 +26,28 @@ const tokenExchangeSchema = s.object('RFC 8693 token exchange policy for this cl
   allow_impersonation: opt(s.boolean('Whether the client may obtain tokens without an `act` claim.')),
   max_chain_depth: opt(s.integer('Maximum nesting of `act` claims.', 1, 10)),
   narrow_scopes_only: opt(s.boolean('Whether exchanged tokens may only carry a subset of the subject token\'s scopes (default true).')),
+  allow_delegation: opt(s.boolean('Whether the client may obtain delegated tokens, carrying `act` (default true).')),
+  allowed_requested_token_types: opt(s.array(s.string('A requested_token_type this client may ask for besides access tokens (refresh_token, id_token).'))),
 });
+
+const trustedIssuerFields = s.object('An external issuer whose JWTs are accepted as RFC 8693 subject or actor tokens.', {
+  issuer: uri('The `iss` of its tokens, compared exactly.'),
+  jwks_uri: opt(url('Where its public keys (JWKS) are fetched from.')),
+  jwks: opt(s.json<import('jose').JSONWebKeySet>('Its public keys, inline, instead of jwks_uri.')),
+  audiences: opt(s.array(s.string('An `aud` value its tokens must carry one of (default: this tenant\'s issuer or token endpoint).'))),
+  algorithms: s.default(s.array(s.oneOf('A JWS algorithm accepted from it.', SIGNING_ALGS)), ['RS256', 'PS256', 'ES256', 'EdDSA']),
+  subjects: s.default(s.oneOf('external: its `sub` is passed through as is; local: its `sub` must be a local user id.', ['external', 'local']), 'external'),
+});
+
+/** A trusted issuer needs exactly one source of keys. */
+export const trustedIssuerSchema: Schema<Parsed<typeof trustedIssuerFields>> = {
+  doc: trustedIssuerFields.doc,
+  parse(value, path) {
+    const issuer = trustedIssuerFields.parse(value, path);
+    if (!issuer.jwks === !issuer.jwks_uri) throw new ConfigError(`${path}.jwks_uri`, 'exactly one of jwks and jwks_uri is required');
+    return issuer;
+  },
+};
 
 const str = (doc: string) => opt(s.string(doc));
 const bool = (doc: string) => opt(s.boolean(doc));
@@ -120,6 +141,8 @@ const tenantSchema = s.object('A tenant with its own issuer at <issuer>/t/<slug>
   clients: s.default(s.array(clientSchema), []),
   users: s.default(s.array(userSchema), []),
   resources: s.default(s.array(resourceSchema), []),
+  trustedIssuers: s.default(s.array(trustedIssuerSchema), []),
+  profile: opt(s.oneOf('Security profile for every client of this tenant (`fapi2`: FAPI 2.0).', ['fapi2'])),
 });
 
 export const configSchema = s.object('Portcullis configuration.', {
@@ -139,6 +162,8 @@ export const configSchema = s.object('Portcullis configuration.', {
       publicIntrospection: s.default(s.boolean('Allow introspection without client authentication (not recommended).'), false),
       pkce: s.default(s.oneOf('PKCE policy: required for every client, or only for public clients.', ['required', 'public-clients']), 'public-clients'),
       refreshTokenRotation: s.default(s.oneOf('Refresh token policy: rotate on every use, or keep the same token.', ['rotate', 'reuse']), 'rotate'),
+      requestObjectEncryption: s.default(s.boolean('Accept encrypted (JWE) request objects; publishes an X25519 ECDH-ES key in the JWKS.'), false),
+      requirePushedAuthorizationRequests: s.default(s.boolean('Accept authorization requests only through PAR (RFC 9126 §5).'), false),
       refreshTokenReuseGrace: s.default(s.integer('Seconds during which a just-rotated refresh token may be retried (0 = off).', 0, 300), 0),
     }),
   ),
@@ -153,11 +178,23 @@ export const configSchema = s.object('Portcullis configuration.', {
       deviceCode: s.default(s.integer('Device code.', 1, 3600), 600),
       cibaRequest: s.default(s.integer('CIBA request.', 1, 3600), 300),
       retiredKey: s.default(s.integer('How long a rotated-out signing key stays published.', 0, 86400 * 366), 86400 * 2),
+      readCache: s.default(s.integer('How long a process may answer from memory for a client or user it read before (0 = always read the database); changes made through another process take at most this long to apply.', 0, 300), 2),
     }),
   ),
   registration: s.section(
     s.object('Dynamic registration.', {
       initialAccessTokens: s.default(s.array(s.string('An RFC 7591 §3 initial access token.', (v) => (v.length >= 16 ? undefined : 'must be at least 16 characters'))), []),
+      softwareStatementIssuers: s.default(
+        s.array(
+          s.object('An issuer whose RFC 7591 §2.3 software statements are trusted.', {
+            issuer: s.string('The `iss` of its software statements.'),
+            jwks: opt(s.json<import('jose').JSONWebKeySet>('Its public keys (JWKS).')),
+            jwks_uri: opt(url('Where to fetch its public keys.')),
+          }),
+        ),
+        [],
+      ),
+      requireSoftwareStatement: s.default(s.boolean('Refuse registrations without a software statement from a trusted issuer.'), false),
     }),
   ),
   ciba: s.section(
@@ -165,10 +202,32 @@ export const configSchema = s.object('Portcullis configuration.', {
       notificationWebhook: opt(url('Where new CIBA requests are announced (JSON POST).')),
     }),
   ),
+  outbox: s.section(
+    s.object('Delivery of back-channel logout tokens and other server-to-client notifications (the outbox dispatcher).', {
+      maxAttempts: s.default(s.integer('Attempts per delivery before it is marked failed.', 1, 100), 15),
+      retryBaseMs: s.default(s.integer('Delay before the first retry, in milliseconds; doubles per attempt, with jitter.', 10, 3600000), 5000),
+      retryMaxMs: s.default(s.integer('Longest delay between retries, in milliseconds.', 10, 86400000), 3600000),
+      breakerThreshold: s.default(s.integer('Consecutive failures of one client after which its deliveries pause.', 1, 1000), 5),
+      breakerCooldownMs: s.default(s.integer('First pause of an open breaker, in milliseconds; doubles while probes fail.', 10, 3600000), 30000),
+      pollIntervalMs: s.default(s.integer('How often the dispatcher looks for due deliveries, in milliseconds.', 10, 60000), 1000),
+      timeoutMs: s.default(s.integer('HTTP timeout of one delivery attempt, in milliseconds.', 100, 120000), 10000),
+    }),
+  ),
+  operations: s.section(
+    s.object('Running Portcullis as a service: metrics, periodic cleanup, scheduled key rotation.', {
+      metrics: s.default(s.boolean('Serve Prometheus metrics at /metrics.'), true),
+      cleanupIntervalMs: s.default(s.integer('How often expired rows are purged, in milliseconds (0 = never; one instance at a time).', 0, 86400000), 60000),
+      cleanupBatch: s.default(s.integer('Rows deleted per table and statement by one cleanup round.', 1, 100000), 500),
+      keyRotationInterval: s.default(s.integer('Rotate every signing key after this many seconds (0 = only on demand).', 0, 86400 * 3660), 0),
+      keyPublishAhead: s.default(s.integer('Seconds a scheduled key is published in the JWKS before it signs, so relying parties (and every instance\'s key cache) have it.', 10, 86400 * 30), 3600),
+    }),
+  ),
+  profile: opt(s.oneOf('Security profile for every client of the default tenant (`fapi2`: FAPI 2.0).', ['fapi2'])),
   resources: s.default(s.array(resourceSchema), []),
   clients: s.default(s.array(clientSchema), []),
   users: s.default(s.array(userSchema), []),
   tenants: s.default(s.array(tenantSchema), []),
+  trustedIssuers: s.default(s.array(trustedIssuerSchema), []),
 });
 
 type Parsed<T> = T extends Schema<infer U> ? U : never;
@@ -177,3 +236,4 @@ export type ClientConfig = Parsed<typeof clientSchema>;
 export type UserConfig = Parsed<typeof userSchema>;
 export type ResourceConfig = Parsed<typeof resourceSchema>;
 export type TenantConfig = Parsed<typeof tenantSchema>;
+export type TrustedIssuerConfig = Parsed<typeof trustedIssuerSchema>;

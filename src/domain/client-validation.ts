@@ -42,6 +42,36 @@ function requiredGrants(responseType: ResponseType): GrantType[] {
   return grants;
 }
 
+/**
+ * Checks only dynamic registration applies (config entries are the operator's own): every grant
+ * that uses redirects has a matching response type, and web clients using the implicit grant
+ * redirect to https hosts other than localhost.
+ */
+function checkRegistrationConsistency(input: ClientConfig, grantTypes: GrantType[], responseTypes: ResponseType[], applicationType: string): void {
+  // RFC 7591 §2.1: every registered response type needs its grant, even without redirect-based grants.
+  for (const rt of new Set(input.response_types)) {
+    const missing = requiredGrants(rt).filter((g) => !grantTypes.includes(g));
+    if (missing.length > 0) throw new InvalidClientMetadata(`response_types: ${rt} requires grant_types ${missing.join(', ')}`);
+  }
+  // RFC 7591 §2.1: authorization_code pairs with a response type containing "code".
+  if (grantTypes.includes('authorization_code') && !responseTypes.some((rt) => rt.split(' ').includes('code'))) {
+    throw new InvalidClientMetadata('grant_types: authorization_code requires a response type containing code');
+  }
+  // RFC 7591 §2.1: implicit pairs with a response type other than plain code.
+  if (grantTypes.includes('implicit') && !responseTypes.some((rt) => rt !== 'code' && rt !== 'none')) {
+    throw new InvalidClientMetadata('grant_types: implicit requires a response type containing id_token or token');
+  }
+  // OIDC Dynamic Client Registration §2 (application_type): web clients using implicit use https, not localhost.
+  if (applicationType === 'web' && grantTypes.includes('implicit')) {
+    for (const [i, uri] of input.redirect_uris.entries()) {
+      const url = new URL(uri);
+      if (url.protocol !== 'https:' || url.hostname === 'localhost') {
+        throw new InvalidRedirectUri(`redirect_uris[${i}]: web clients using the implicit grant must use https and not localhost`);
+      }
+    }
+  }
+}
+
 function defaultAuthMethod(input: ClientConfig): TokenEndpointAuthMethod {
   if (input.client_secret) return 'client_secret_basic';
   if (input.jwks || input.jwks_uri) return 'private_key_jwt';
@@ -67,6 +97,7 @@ export function validateClientMetadata(input: ClientConfig, options: ValidationO
     if (missing.length > 0) throw new InvalidClientMetadata(`response_types: ${rt} requires grant_types ${missing.join(', ')}`);
   }
 
+  if (options.source === 'registration') checkRegistrationConsistency(input, grantTypes, effectiveResponseTypes, applicationType);
   const method = input.token_endpoint_auth_method ?? defaultAuthMethod(input);
   const secretMethods: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
   if (secretMethods.includes(method) && !input.client_secret && options.source === 'config') {

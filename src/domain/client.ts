@@ -48,6 +48,8 @@ export interface TokenExchangePolicy {
   allow_impersonation?: boolean;
   max_chain_depth?: number;
   narrow_scopes_only?: boolean;
+  allow_delegation?: boolean;
+  allowed_requested_token_types?: string[];
 }
 
 export interface ClientMetadata {

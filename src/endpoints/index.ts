@@ -17,6 +17,20 @@ import { tokenDiscovery } from './token/discovery.ts';
 import { tokenRoutes } from './token/route.ts';
 import { userInfoDiscovery } from './userinfo/discovery.ts';
 import { userInfoRoutes } from './userinfo/route.ts';
+import { endSessionDiscovery } from './end-session/discovery.ts';
+import { endSessionRoutes } from './end-session/route.ts';
+import { accountRoutes } from '../interaction/account-route.ts';
+import { deviceAuthorizationDiscovery } from './device-authorization/discovery.ts';
+import { deviceAuthorizationRoutes } from './device-authorization/route.ts';
+import { deviceRoutes } from '../interaction/device-route.ts';
+import { backchannelDiscovery } from './backchannel-authentication/discovery.ts';
+import { backchannelAuthenticationRoutes } from './backchannel-authentication/route.ts';
+import { cibaRoutes } from '../interaction/ciba-route.ts';
+import { dpopDiscovery } from '../dpop/discovery.ts';
+import { parDiscovery } from './par/discovery.ts';
+import { parRoutes } from './par/route.ts';
+import { registrationDiscovery } from './registration/discovery.ts';
+import { registrationRoutes } from './registration/route.ts';
 
 export const tenantRoutes: readonly RouteRegistrar[] = [
   discoveryRoutes,
@@ -28,10 +42,18 @@ export const tenantRoutes: readonly RouteRegistrar[] = [
   selectAccountRoutes,
   tokenRoutes,
   userInfoRoutes,
+  parRoutes,
   introspectRoutes,
   revokeRoutes,
   resourceMetadataRoutes,
+  endSessionRoutes,
+  accountRoutes,
+  deviceAuthorizationRoutes,
+  deviceRoutes,
+  backchannelAuthenticationRoutes,
+  cibaRoutes,
+  registrationRoutes,
 ];
 
 /** Each implemented capability's part of the discovery document. */
-export const discoveryContributors: readonly DiscoveryContributor[] = [authorizeDiscovery, tokenDiscovery, userInfoDiscovery, introspectionDiscovery];
+export const discoveryContributors: readonly DiscoveryContributor[] = [authorizeDiscovery, tokenDiscovery, userInfoDiscovery, introspectionDiscovery, deviceAuthorizationDiscovery, backchannelDiscovery, registrationDiscovery, dpopDiscovery, parDiscovery, endSessionDiscovery];

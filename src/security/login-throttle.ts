@@ -21,12 +21,33 @@ export interface ThrottleOptions {
   now?: () => number;
   /** Upper bound on tracked keys, so a flood of distinct keys cannot exhaust memory. */
   maxKeys?: number;
+  /** Names this throttle's counters when they are shared between instances (default: by creation order). */
+  name?: string;
+}
+
+/**
+ * Failure counters kept where every instance sees them (Redis, storage/redis/counters.ts).
+ * Calls never block: `view` answers from what this process last saw of the shared counter.
+ */
+export interface SharedCounters {
+  view(name: string, key: string): { count: number; retryAfter: number } | undefined;
+  add(name: string, key: string, windowSeconds: number): void;
+  clear(name: string, key: string): void;
+}
+
+let shared: SharedCounters | undefined;
+let created = 0;
+
+/** Makes every throttle also count in `counters` (undefined: this process's memory only). */
+export function shareThrottleCounters(counters: SharedCounters | undefined): void {
+  shared = counters;
 }
 
 export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
   const now = options.now ?? (() => Date.now() / 1000);
   const maxKeys = options.maxKeys ?? 100_000;
   const failures = new Map<string, number[]>();
+  const name = options.name ?? `throttle-${++created}`;
 
   const recent = (key: string): number[] => {
     const cutoff = now() - options.windowSeconds;
@@ -39,11 +60,14 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
   return {
     check(key) {
       const list = recent(key);
+      const everywhere = shared?.view(name, key);
+      if (everywhere && everywhere.count >= options.limit && list.length < options.limit) return { allowed: false, retryAfter: everywhere.retryAfter };
       if (list.length < options.limit) return { allowed: true, retryAfter: 0 };
       const oldest = list[list.length - options.limit] ?? now();
       return { allowed: false, retryAfter: Math.max(1, Math.ceil(oldest + options.windowSeconds - now())) };
     },
     fail(key) {
+      shared?.add(name, key, options.windowSeconds);
       const list = recent(key);
       list.push(now());
       if (!failures.has(key) && failures.size >= maxKeys) {
@@ -54,13 +78,14 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
     },
     succeed(key) {
       failures.delete(key);
+      shared?.clear(name, key);
     },
   };
 }
 
 /** Five failures per username, or thirty per IP address, in five minutes; then a pause. */
-const byUser = createLoginThrottle({ limit: 5, windowSeconds: 300 });
-const byIp = createLoginThrottle({ limit: 30, windowSeconds: 300 });
+const byUser = createLoginThrottle({ limit: 5, windowSeconds: 300, name: 'login-user' });
+const byIp = createLoginThrottle({ limit: 30, windowSeconds: 300, name: 'login-ip' });
 
 export interface LoginAttempt {
   tenantId: string;
@@ -72,6 +97,13 @@ function keys(a: LoginAttempt): [string, string] {
   return [`${a.tenantId}:${a.username.toLowerCase()}`, `${a.tenantId}:${a.ip}`];
 }
 
+/** Told the result of every credential check (metrics); set once per process. */
+let loginObserver: ((ok: boolean) => void) | undefined;
+
+export function observeLogins(observer: ((ok: boolean) => void) | undefined): void {
+  loginObserver = observer;
+}
+
 /** The login page and the password grant both go through these two calls. */
 export const loginThrottle = {
   check(attempt: LoginAttempt): ThrottleResult {
@@ -81,6 +113,7 @@ export const loginThrottle = {
   },
   record(attempt: LoginAttempt, ok: boolean): void {
     const [user, ip] = keys(attempt);
+    loginObserver?.(ok);
     if (ok) {
       byUser.succeed(user);
     } else {

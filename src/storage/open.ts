@@ -98,5 +98,5 @@ async function openPostgres(url: string): Promise<Storage> {
   // query opens a fresh connection, so there is nothing else to do.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyStorage(db, 'postgres');
+  return { ...kyselyStorage(db, 'postgres'), poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) };
 }

@@ -53,7 +53,8 @@ export interface UserRecord {
   updatedAt: number;
 }
 
-export type KeyStatus = 'active' | 'retired';
+/** `next`: published in the JWKS ahead of scheduled activation, not yet signing. */
+export type KeyStatus = 'active' | 'retired' | 'next';
 
 export interface SigningKeyRecord {
   tenantId: string;
@@ -216,7 +217,7 @@ export interface UserRepo {
 }
 
 export interface KeyRepo {
-  /** Active keys plus retired keys whose `expiresAt` is after `now`, newest first. */
+  /** Active and `next` keys plus retired keys whose `expiresAt` is after `now`; active first, then newest first. */
   listPublished(tenantId: string, now: number): Promise<SigningKeyRecord[]>;
   insert(key: SigningKeyRecord): Promise<void>;
   /**
@@ -224,6 +225,12 @@ export interface KeyRepo {
    * `expiresAt = retireUntil`, and `next` is inserted as the active key.
    */
   rotate(tenantId: string, next: SigningKeyRecord, retireUntil: number): Promise<void>;
+  /**
+   * Scheduled rotation: atomically, the `next` key `kid` becomes active and every other active
+   * key of its alg becomes retired with `expiresAt = retireUntil`. False (nothing changed) when
+   * `kid` is missing or no longer `next` — another instance promoted it first.
+   */
+  promote(tenantId: string, kid: string, retireUntil: number): Promise<boolean>;
 }
 
 export interface GrantRepo {
@@ -287,6 +294,334 @@ export interface ReplayRepo {
   remember(tenantId: string, namespace: string, key: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
+/** A pushed authorization request (RFC 9126): what its `request_uri` stands for. */
+export interface ParRecord {
+  tenantId: string;
+  /** sha256 of the full `request_uri`. */
+  hash: string;
+  clientId: string;
+  /** The authorization request parameters as pushed (after any request object was applied). */
+  params: Record<string, string | string[]>;
+  /** RFC 9449 §10: the DPoP key thumbprint the authorization code must be bound to, if any. */
+  dpopJkt: string | null;
+  /** Until when the `request_uri` may start an authorization. */
+  expiresAt: number;
+  /** Set once the authorization it started has completed. */
+  consumedAt: number | null;
+  createdAt: number;
+}
+
+export interface ParRepo {
+  insert(record: ParRecord): Promise<void>;
+  /** The request when unconsumed and `expiresAt > now`; `undefined` when missing, expired or consumed. */
+  findLive(tenantId: string, hash: string, now: number): Promise<ParRecord | undefined>;
+  /**
+   * Marks the request used, atomically (`UPDATE … WHERE consumed_at IS NULL RETURNING`).
+   * Expiry is not checked here: an authorization started in time may finish later.
+   * `reused` when already consumed, `missing` when unknown (or swept).
+   */
+  consume(tenantId: string, hash: string, now: number): Promise<ConsumeResult<ParRecord>>;
+  /** Deletes up to `batch` rows that expired before `before`; returns how many. */
+  purge(before: number, batch: number): Promise<number>;
+}
+
+/** An RFC 7591 §3 initial access token minted at runtime (config tokens are not stored). */
+export interface InitialAccessTokenRecord {
+  tenantId: string;
+  id: string;
+  /** sha256 of the token. */
+  hash: string;
+  label: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface InitialAccessTokenRepo {
+  insert(token: InitialAccessTokenRecord): Promise<void>;
+  /** The token when unrevoked and unexpired at `now`; `undefined` otherwise. */
+  findLive(tenantId: string, hash: string, now: number): Promise<InitialAccessTokenRecord | undefined>;
+  /** Ordered by id; `cursor` is the last id of the previous page. */
+  list(tenantId: string, options?: ListOptions): Promise<Page<InitialAccessTokenRecord>>;
+  /** True when a live token was revoked. */
+  revoke(tenantId: string, id: string, now: number): Promise<boolean>;
+}
+
+/** One audit log entry: who (`actor`) did what (`action`) to which object, and when. */
+export interface AuditEntry {
+  tenantId: string;
+  /** Sortable by time: newest entries have the greatest ids. */
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  /** What changed; never secrets. */
+  detail: Record<string, unknown>;
+}
+
+export interface AuditQuery extends ListOptions {
+  action?: string;
+  actor?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Inclusive lower bound on `at`. */
+  since?: number;
+  /** Exclusive upper bound on `at`. */
+  until?: number;
+}
+
+export interface AuditRepo {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first; `cursor` is the last id of the previous page. `tenantId` undefined = every tenant. */
+  list(tenantId: string | undefined, query?: AuditQuery): Promise<Page<AuditEntry>>;
+}
+
+export interface AdminListOptions extends ListOptions {
+  /** Prefix filter on the listed key (slug, client_id, username). */
+  prefix?: string;
+}
+
+/** Queries the admin API needs beyond the per-entity repositories. */
+export interface AdminRepo {
+  /** Whether user `sub` of `tenantId` administers that tenant (the default tenant: every tenant). */
+  isAdmin(tenantId: string, sub: string): Promise<boolean>;
+  /** Idempotent. */
+  addAdmin(tenantId: string, sub: string, now: number): Promise<void>;
+  /** True when a membership was removed. */
+  removeAdmin(tenantId: string, sub: string): Promise<boolean>;
+  /** Tenants ordered by slug (the default tenant, slug '', first). */
+  listTenants(options?: AdminListOptions): Promise<Page<TenantRecord>>;
+  /** Clients ordered by client_id, optionally of one source. */
+  listClients(tenantId: string, options?: AdminListOptions & { source?: ClientSource }): Promise<Page<ClientRecord>>;
+  /** Users ordered by lowercased username; the cursor is the last lowercased username. */
+  listUsers(tenantId: string, options?: AdminListOptions): Promise<Page<UserRecord>>;
+  /** Consents ordered by (client_id, sub), optionally of one user or one client. */
+  listConsents(tenantId: string, options?: ListOptions & { sub?: string; clientId?: string }): Promise<Page<ConsentRecord>>;
+  /** Sessions live at `now`, ordered by id, optionally of one user (client lists are not filled in). */
+  listSessions(tenantId: string, now: number, options?: ListOptions & { sub?: string }): Promise<Page<SessionRecord>>;
+  /** Revokes every live grant of the client (their tokens die with them). Returns how many. */
+  revokeClientGrants(tenantId: string, clientId: string, now: number): Promise<number>;
+  /** Revokes every live grant of the user. Returns how many. */
+  revokeUserGrants(tenantId: string, sub: string, now: number): Promise<number>;
+  /** Stores `value` under `key` only if the key is new; true when it was stored (atomic). */
+  claimSetting(key: string, value: string, now: number): Promise<boolean>;
+  /** True when the tenant and every row it owns were deleted. */
+  deleteTenant(tenantId: string): Promise<boolean>;
+}
+
+/** Where a polled authorization (device code, CIBA request) stands. */
+export type PollableStatus = 'pending' | 'approved' | 'denied';
+
+/** Fields shared by the authorizations a client polls for (RFC 8628 §3.4, OpenID CIBA §10.1). */
+export interface PollableRecord {
+  tenantId: string;
+  /** sha256 of the device_code / auth_req_id. */
+  hash: string;
+  clientId: string;
+  scope: string;
+  /** Resource indicators (RFC 8707) asked for. */
+  resources: string[];
+  status: PollableStatus;
+  /** The grant created when the user approved; null until then. */
+  grantId: string | null;
+  /** Seconds the client must wait between polls; grows by 5 with every `slow_down`. */
+  interval: number;
+  lastPolledAt: number | null;
+  expiresAt: number;
+  createdAt: number;
+  decidedAt: number | null;
+  /** Set once when tokens are issued (single use). */
+  consumedAt: number | null;
+}
+
+export interface DeviceCodeRecord extends PollableRecord {
+  /** The user code, normalised: upper case, no separators. Unique per tenant. */
+  userCode: string;
+}
+
+export interface CibaRequestRecord extends PollableRecord {
+  /** sha256 of the secret in the approval URI sent to the user. */
+  approvalHash: string;
+  /** The user the client asked to authenticate (local user id). */
+  sub: string;
+  acr: string | null;
+  bindingMessage: string | null;
+  deliveryMode: 'poll' | 'ping' | 'push';
+  /**
+   * Ping and push: the `auth_req_id` and the client's `client_notification_token`, encrypted
+   * with the key-encryption key, for the notification that follows the user's decision.
+   */
+  notificationEncrypted: string | null;
+}
+
+/** A user's decision; approval links the grant the tokens will come from. */
+export type PollableDecision = { status: 'approved'; grantId: string } | { status: 'denied' };
+
+/**
+ * Outcome of one poll at the token endpoint. The repository decides in atomic statements;
+ * the grant maps each status to its RFC error or issues tokens on `issue`.
+ */
+export type PollOutcome<T> =
+  /** Unknown, another tenant's, or another client's: nothing was changed. */
+  | { status: 'missing' }
+  | { status: 'expired'; record: T }
+  /** Polled before `interval` passed since the last poll: the interval grew by 5 s. */
+  | { status: 'slow_down'; record: T }
+  | { status: 'pending'; record: T }
+  | { status: 'denied'; record: T }
+  /** Approved, and this call consumed it: issue the tokens now. */
+  | { status: 'issue'; record: T }
+  /** Approved and already redeemed (or delivered by push). */
+  | { status: 'consumed'; record: T };
+
+export interface DeviceCodeRepo {
+  /** Rejects (unique constraint) when the tenant already holds the same hash or user code. */
+  insert(record: DeviceCodeRecord): Promise<void>;
+  /** By device code hash; `undefined` when missing. Expired and decided rows are returned as they are. */
+  get(tenantId: string, hash: string): Promise<DeviceCodeRecord | undefined>;
+  /** By normalised user code; `undefined` when missing or expired at `now`. */
+  findByUserCode(tenantId: string, userCode: string, now: number): Promise<DeviceCodeRecord | undefined>;
+  /** Records the decision only if the row is pending and unexpired (atomic); true when it did. */
+  decide(tenantId: string, hash: string, decision: PollableDecision, now: number): Promise<boolean>;
+  /** One token-endpoint poll by `clientId` (see PollOutcome); approved rows are consumed at most once. */
+  poll(tenantId: string, hash: string, clientId: string, now: number): Promise<PollOutcome<DeviceCodeRecord>>;
+}
+
+export interface CibaRepo {
+  /** Inserts the request and, in the same transaction, outbox `deliveries` (the user notification). */
+  insert(record: CibaRequestRecord, deliveries?: OutboxInsert[]): Promise<void>;
+  /** By auth_req_id hash; `undefined` when missing. Expired and decided rows are returned as they are. */
+  get(tenantId: string, hash: string): Promise<CibaRequestRecord | undefined>;
+  /** By approval secret hash; `undefined` when missing. */
+  getByApproval(tenantId: string, approvalHash: string): Promise<CibaRequestRecord | undefined>;
+  /** Pending, unexpired requests for user `sub`, newest first. */
+  listPending(tenantId: string, sub: string, now: number): Promise<CibaRequestRecord[]>;
+  /**
+   * Records the decision only if the row is pending and unexpired (atomic); true when it did.
+   * `consume` marks an approval redeemed in the same statement (push mode delivers at once);
+   * `deliveries` (ping or push notifications) are enqueued in the same transaction, only when
+   * the decision is recorded.
+   */
+  decide(tenantId: string, hash: string, decision: PollableDecision, now: number, options?: { consume?: boolean; deliveries?: OutboxInsert[] }): Promise<boolean>;
+  /** One token-endpoint poll by `clientId` (see PollOutcome); approved rows are consumed at most once. */
+  poll(tenantId: string, hash: string, clientId: string, now: number): Promise<PollOutcome<CibaRequestRecord>>;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** A new outbox row: one HTTP POST to make, at least once, until it succeeds or runs out of attempts. */
+export interface OutboxInsert {
+  id: string;
+  tenantId: string;
+  /** The client the delivery is for: the unit of the circuit breaker. */
+  clientId: string;
+  /** What it is (`backchannel_logout`, `ciba_ping`, …); selects an optional preparer in outbox/kinds.ts. */
+  kind: string;
+  targetUrl: string;
+  headers: Record<string, string>;
+  body: string;
+  maxAttempts: number;
+  /** Epoch seconds. The row is due at once. */
+  createdAt: number;
+}
+
+/** An outbox row. `*Ms` fields are epoch milliseconds, written by the dispatcher. */
+export interface OutboxDelivery extends OutboxInsert {
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAtMs: number;
+  leaseOwner: string | null;
+  leaseUntilMs: number | null;
+  lastAttemptAtMs: number | null;
+  /** HTTP status of the last attempt; null when it got no response. */
+  lastStatus: number | null;
+  /** Short reason of the last failure (never a header or body). */
+  lastError: string | null;
+  deliveredAtMs: number | null;
+}
+
+export interface OutboxClaim {
+  /** Identifies the claiming dispatcher; only it may record the outcome. */
+  owner: string;
+  nowMs: number;
+  /** The claim lapses after this long, so a crashed dispatcher's rows are retried by another. */
+  leaseMs: number;
+  limit: number;
+  /** Consecutive failures after which a client's breaker is open while `open_until_ms` is ahead. */
+  breakerThreshold: number;
+}
+
+export interface OutboxFailure {
+  nowMs: number;
+  status: number | null;
+  error: string;
+  /** When to try again; null when attempts are exhausted (the row becomes `failed`). */
+  retryAtMs: number | null;
+  breakerThreshold: number;
+  /** How long the client's breaker stays open after `failures` consecutive failures. */
+  breakerCooldownMs: (failures: number) => number;
+}
+
+export interface OutboxFilter {
+  tenantId?: string;
+  kind?: string;
+  status?: OutboxStatus;
+  limit?: number;
+}
+
+export interface OutboxBreaker {
+  tenantId: string;
+  clientId: string;
+  failures: number;
+  openUntilMs: number;
+}
+
+export interface OutboxRepo {
+  /** Inserts rows, each due at once. Callers that change state too use LogoutRepo-style transactions (see outbox/index.ts). */
+  enqueue(rows: OutboxInsert[]): Promise<void>;
+  /**
+   * Claims up to `limit` due pending rows whose lease is free, skipping clients whose breaker
+   * is open. A client whose breaker has cooled down gets one probe row, taken atomically so
+   * only one dispatcher probes. Each row is claimed by one conditional UPDATE: concurrent
+   * dispatchers never both get the same row.
+   */
+  claim(claim: OutboxClaim): Promise<OutboxDelivery[]>;
+  /** Marks a claimed row delivered and closes its client's breaker. False when `owner` no longer holds it. */
+  succeed(id: string, owner: string, nowMs: number, status: number): Promise<boolean>;
+  /** Records a failed attempt on a claimed row (rescheduled or failed) and counts it against the client's breaker. */
+  fail(id: string, owner: string, failure: OutboxFailure): Promise<boolean>;
+  /** Gives a claimed row back without counting an attempt (shutdown). */
+  release(id: string, owner: string): Promise<void>;
+  /** Newest first. */
+  list(filter: OutboxFilter): Promise<OutboxDelivery[]>;
+  counts(filter: Omit<OutboxFilter, 'status' | 'limit'>): Promise<Record<OutboxStatus, number>>;
+  /** A failed row becomes pending again with a fresh set of attempts; false when it is not failed. */
+  retry(id: string): Promise<boolean>;
+  /** Breakers with at least one failure counted. */
+  breakers(tenantId?: string): Promise<OutboxBreaker[]>;
+  /** Deletes up to `batch` rows delivered before `beforeMs`; returns how many. */
+  purgeDelivered(beforeMs: number, batch: number): Promise<number>;
+}
+
+export interface SessionEndResult {
+  /** False when the session was not live (already ended, expired or missing): nothing changed. */
+  ended: boolean;
+  /** Grants of the session revoked (those without offline_access). */
+  revokedGrants: number;
+}
+
+export interface LogoutRepo {
+  /**
+   * Ends a live session in one transaction: marks it ended, revokes every grant issued through
+   * it whose scope lacks `offline_access` (with their tokens), and enqueues `deliveries`
+   * (back-channel logout tokens). When the session is not live, nothing is written, so
+   * concurrent logouts enqueue each notification once.
+   */
+  endSession(tenantId: string, sid: string, now: number, deliveries: OutboxInsert[]): Promise<SessionEndResult>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   tenants: TenantRepo;
@@ -299,11 +634,30 @@ export interface Storage {
   sessions: SessionRepo;
   consents: ConsentRepo;
   replay: ReplayRepo;
+  outbox: OutboxRepo;
+  logout: LogoutRepo;
+  deviceCodes: DeviceCodeRepo;
+  ciba: CibaRepo;
+  /** RFC 9126 pushed authorization requests. */
+  par: ParRepo;
+  initialAccessTokens: InitialAccessTokenRepo;
+  audit: AuditRepo;
+  admin: AdminRepo;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Deletes up to `batch` expired rows per table; returns how many were deleted in all. */
   sweep(now: number, batch: number): Promise<number>;
+  /**
+   * Runs `fn` only while this process holds the named lock, so one instance at a time does a
+   * periodic job. PostgreSQL: a session advisory lock (per schema) held on one pooled
+   * connection, tried without waiting; resolves `undefined` without running `fn` when another
+   * session holds it. SQLite has one machine and one writer: `fn` simply runs (the scheduler
+   * runs periodic jobs in one worker process only).
+   */
+  exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /** Connection pool state (PostgreSQL), for metrics; absent for SQLite. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

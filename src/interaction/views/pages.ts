@@ -13,18 +13,18 @@ export interface ClientView {
   tosUri?: string;
 }
 
-interface Frame {
+export interface Frame {
   locale: Locale;
   stylesheetHref: string;
 }
 
-interface FormFrame extends Frame {
+export interface FormFrame extends Frame {
   action: string;
   csrf: string;
   hidden: Record<string, string>;
 }
 
-function layout(frame: Frame, title: string, body: SafeHtml): string {
+export function layout(frame: Frame, title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="${frame.locale.tag}">
 <head>
@@ -42,7 +42,7 @@ ${body}
 </html>`.value;
 }
 
-function clientHeader(client: ClientView, heading: string, lead: SafeHtml | string): SafeHtml {
+export function clientHeader(client: ClientView, heading: string, lead: SafeHtml | string): SafeHtml {
   return html`<header>
 ${client.logoUri ? html`<img src="${client.logoUri}" alt="">` : ''}
 <h1>${heading}</h1>
@@ -50,7 +50,7 @@ ${client.logoUri ? html`<img src="${client.logoUri}" alt="">` : ''}
 </header>`;
 }
 
-function clientFooter(locale: Locale, client: ClientView): SafeHtml {
+export function clientFooter(locale: Locale, client: ClientView): SafeHtml {
   const links = [
     client.policyUri ? html`<a href="${client.policyUri}" rel="noopener noreferrer">${locale.t.privacy}</a>` : '',
     client.tosUri ? html`<a href="${client.tosUri}" rel="noopener noreferrer">${locale.t.terms}</a>` : '',
@@ -58,11 +58,11 @@ function clientFooter(locale: Locale, client: ClientView): SafeHtml {
   return links.some(Boolean) ? html`<footer>${links}</footer>` : html``;
 }
 
-function alert(message: string | undefined): SafeHtml | string {
+export function alert(message: string | undefined): SafeHtml | string {
   return message ? html`<div class="alert" role="alert">${message}</div>` : '';
 }
 
-function formStart(frame: FormFrame): SafeHtml {
+export function formStart(frame: FormFrame): SafeHtml {
   return html`<form method="post" action="${frame.action}">
 <input type="hidden" name="csrf_token" value="${frame.csrf}">
 ${hiddenInputs(frame.hidden)}`;

@@ -3,12 +3,17 @@
  * migrates its own storage; tests inside a block keep apart by using fresh tenant ids.
  */
 import { describe } from 'node:test';
+import { adminCases } from './cases/admin.ts';
 import { codeCases } from './cases/codes.ts';
 import { consentAndReplayCases } from './cases/consents.ts';
+import { deviceCibaCases } from './cases/device-ciba.ts';
 import { grantCases } from './cases/grants.ts';
 import { identityCases } from './cases/identity.ts';
 import { keyCases } from './cases/keys.ts';
+import { keyScheduleCases } from './cases/key-schedule.ts';
 import { lifecycleCases } from './cases/lifecycle.ts';
+import { outboxCases } from './cases/outbox.ts';
+import { parCases } from './cases/par.ts';
 import { sessionCases } from './cases/sessions.ts';
 import type { Storage } from '../types.ts';
 
@@ -21,9 +26,14 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
     lifecycleCases(open);
     identityCases(open);
     keyCases(open);
+    keyScheduleCases(open);
     grantCases(open);
     codeCases(open);
     sessionCases(open);
     consentAndReplayCases(open);
+    adminCases(open);
+    outboxCases(open);
+    deviceCibaCases(open);
+    parCases(open);
   });
 }

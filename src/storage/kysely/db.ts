@@ -146,6 +146,38 @@ export interface ReplayTable {
   expires_at: number;
 }
 
+/** The durable outbox (migration 0002); `*_ms` columns are epoch milliseconds. */
+export interface OutboxTable {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  kind: string;
+  target_url: string;
+  /** JSON: Record<string, string>. */
+  headers: string;
+  body: string;
+  /** pending | delivered | failed */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at_ms: number;
+  lease_owner: string | null;
+  lease_until_ms: number | null;
+  last_attempt_at_ms: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at_ms: number | null;
+  created_at: number;
+}
+
+/** Per-client circuit breakers of the outbox dispatcher. */
+export interface OutboxBreakersTable {
+  tenant_id: string;
+  client_id: string;
+  failures: number;
+  open_until_ms: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -158,6 +190,8 @@ export interface Database {
   session_clients: SessionClientsTable;
   consents: ConsentsTable;
   replay: ReplayTable;
+  outbox: OutboxTable;
+  outbox_breakers: OutboxBreakersTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

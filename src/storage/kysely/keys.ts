@@ -46,6 +46,7 @@ export function keyRepo(db: Db): KeyRepo {
         .where((eb) =>
           eb.or([
             eb('status', '=', 'active'),
+            eb('status', '=', 'next'),
             eb.and([eb('status', '=', 'retired'), eb('expires_at', '>', now)]),
           ]),
         )
@@ -80,6 +81,33 @@ export function keyRepo(db: Db): KeyRepo {
           .insertInto('signing_keys')
           .values(toRow({ ...next, tenantId, status: 'active', expiresAt: null }))
           .execute();
+      });
+    },
+
+    /**
+     * The `next` row is claimed first: on PostgreSQL a concurrent promoter of the same kid
+     * waits on its row lock and then matches nothing, so only one retires the old key.
+     */
+    async promote(tenantId, kid, retireUntil) {
+      return db.transaction().execute(async (trx) => {
+        const promoted = await trx
+          .updateTable('signing_keys')
+          .set({ status: 'active', expires_at: null })
+          .where('tenant_id', '=', tenantId)
+          .where('kid', '=', kid)
+          .where('status', '=', 'next')
+          .returning('alg')
+          .executeTakeFirst();
+        if (!promoted) return false;
+        await trx
+          .updateTable('signing_keys')
+          .set({ status: 'retired', expires_at: retireUntil })
+          .where('tenant_id', '=', tenantId)
+          .where('alg', '=', promoted.alg)
+          .where('status', '=', 'active')
+          .where('kid', '!=', kid)
+          .execute();
+        return true;
       });
     },
   };

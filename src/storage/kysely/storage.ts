@@ -6,12 +6,21 @@ import { consentRepo } from './consents.ts';
 import { grantRepo } from './grants.ts';
 import { keyRepo } from './keys.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { parRepo } from './par.ts';
 import { replayRepo } from './replay.ts';
+import { logoutRepo } from './logout.ts';
+import { outboxRepo } from './outbox.ts';
+import { cibaRepo } from './ciba.ts';
+import { sweepPollables } from './pollable.ts';
+import { deviceCodeRepo } from './device-codes.ts';
 import { sessionRepo } from './sessions.ts';
 import { sweep } from './sweep.ts';
 import { tenantRepo } from './tenants.ts';
 import { tokenRepo } from './tokens.ts';
 import { userRepo } from './users.ts';
+import { adminRepo } from './admin.ts';
+import { auditRepo } from './audit.ts';
+import { initialAccessTokenRepo } from './initial-access-tokens.ts';
 import type { Db } from './util.ts';
 
 /**
@@ -45,6 +54,14 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
     sessions: sessionRepo(db),
     consents: consentRepo(db),
     replay: replayRepo(db),
+    outbox: outboxRepo(db),
+    logout: logoutRepo(db),
+    deviceCodes: deviceCodeRepo(db),
+    ciba: cibaRepo(db),
+    par: parRepo(db),
+    initialAccessTokens: initialAccessTokenRepo(db),
+    audit: auditRepo(db),
+    admin: adminRepo(db),
 
     async migrate() {
       const migrator = new Migrator({
@@ -64,7 +81,23 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
       await sql`select 1`.execute(db);
     },
 
-    sweep: (now, batch) => sweep(db, now, batch),
+    // Pushed requests stay an hour past expiry: an authorization they started may still complete.
+    sweep: async (now, batch) => (await sweep(db, now, batch)) + (await parRepo(db).purge(now - 3600, batch)) + (await sweepPollables(db, now, batch)),
+
+    async exclusive(name, fn) {
+      if (dialect !== 'postgres') return fn();
+      // Issue 11: one instance at a time, coordinated through PostgreSQL alone.
+      return db.connection().execute(async (conn) => {
+        const lock = sql`hashtext(current_schema() || ':portcullis:' || ${name})`;
+        const got = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lock}) as locked`.execute(conn);
+        if (got.rows[0]?.locked !== true) return undefined;
+        try {
+          return await fn();
+        } finally {
+          await sql`select pg_advisory_unlock(${lock})`.execute(conn);
+        }
+      });
+    },
 
     async close() {
       await db.destroy();

@@ -5,6 +5,10 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial.ts';
 import type { MigrationDialect } from './0001-initial.ts';
+import { outboxMigration } from './0002-outbox.ts';
+import { deviceCibaMigration } from './0003-device-ciba.ts';
+import { parMigration } from './0004-par.ts';
+import { adminMigration } from './0005-admin.ts';
 
 export type { MigrationDialect };
 
@@ -12,6 +16,10 @@ export type { MigrationDialect };
 export function migrationProvider(dialect: MigrationDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect),
+    '0002-outbox': outboxMigration(dialect),
+    '0003-device-ciba': deviceCibaMigration(dialect),
+    '0004-par': parMigration(dialect),
+    '0005-admin': adminMigration(dialect),
   };
   return {
     getMigrations: () => Promise.resolve(migrations),
