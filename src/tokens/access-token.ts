@@ -9,6 +9,7 @@ import type { Ctx } from '../context.ts';
 import { tenantProfile } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
 import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
+import type { GrantRecord } from '../storage/types.ts';
 
 export interface AccessTokenRequest {
   clientId: string;
@@ -130,6 +131,8 @@ export interface AccessTokenInfo {
   claims: Record<string, unknown>;
   /** JWT `jti`, or the opaque token's hash. */
   id: string;
+  /** The token's grant when validation had to read it anyway (JWT tokens), so callers need not read it again. */
+  grant?: GrantRecord;
 }
 
 function isOpaque(token: string): boolean {
@@ -188,6 +191,7 @@ async function validateJwt(ctx: Ctx, token: string): Promise<AccessTokenInfo | u
     cnfJkt: typeof cnf?.jkt === 'string' ? cnf.jkt : null,
     claims,
     id: payload.jti,
+    ...(grant ? { grant } : {}),
   };
 }
 
