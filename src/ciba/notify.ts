@@ -5,6 +5,7 @@
  */
 import type { Ctx } from '../context.ts';
 import { outboxRow } from '../outbox/index.ts';
+import { sealRequest } from '../outbox/sealed.ts';
 import type { CibaRequestRecord, ClientRecord, OutboxInsert, UserRecord } from '../storage/types.ts';
 import { CIBA_APPROVAL_PATH, CIBA_PING_KIND, CIBA_PUSH_KIND, CIBA_USER_NOTIFICATION_KIND, CIBA_WEBHOOK_CLIENT } from './paths.ts';
 
@@ -49,21 +50,23 @@ export function userNotification(ctx: Ctx, input: { record: CibaRequestRecord; c
     // Beyond CONTRACT.md §4: which tenant asks, for webhooks shared by several tenants.
     iss: ctx.tenant.issuer,
   };
-  return [outboxRow(ctx, { clientId: CIBA_WEBHOOK_CLIENT, kind: CIBA_USER_NOTIFICATION_KIND, targetUrl: webhook, headers: JSON_HEADERS, body: JSON.stringify(body) })];
+  // The approval ticket is stored hashed on the request; the outbox keeps it sealed.
+  return [outboxRow(ctx, sealRequest(ctx.kek, { clientId: CIBA_WEBHOOK_CLIENT, kind: CIBA_USER_NOTIFICATION_KIND, targetUrl: webhook, headers: JSON_HEADERS, body: JSON.stringify(body) }))];
 }
 
 function clientNotification(ctx: Ctx, client: ClientRecord, secret: NotificationSecret, kind: string, body: Record<string, unknown>): OutboxInsert[] {
   const target = client.metadata.backchannel_client_notification_endpoint;
   if (!target) return [];
   return [
-    outboxRow(ctx, {
+    // Sealed: the bearer token, the auth_req_id and pushed tokens never sit in the database in clear.
+    outboxRow(ctx, sealRequest(ctx.kek, {
       clientId: client.clientId,
       kind,
       targetUrl: target,
       // CIBA §10.2 / §10.3: the client_notification_token authenticates the server to the client.
       headers: { ...JSON_HEADERS, authorization: `Bearer ${secret.token}` },
       body: JSON.stringify({ auth_req_id: secret.authReqId, ...body }),
-    }),
+    })),
   ];
 }
 

@@ -6,8 +6,7 @@
 import type { Ctx } from '../context.ts';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
-import { issueUserTokens, liveUser, type UserTokenRequest } from '../grants/issue-tokens.ts';
-import { narrowResources } from '../grants/scope.ts';
+import { issueForApprovedGrant, type UserTokenRequest } from '../grants/issue-tokens.ts';
 import type { TokenResponse } from '../grants/types.ts';
 import type { ClientRecord, PollableRecord, PollOutcome } from '../storage/types.ts';
 
@@ -25,18 +24,7 @@ export interface PollNames {
 
 /** Loads the approved grant and issues its tokens; an unusable grant is `invalid_grant`. */
 export async function issueForRecord(ctx: Ctx, client: ClientRecord, record: PollableRecord, params: Params, names: PollNames): Promise<TokenResponse> {
-  const grant = record.grantId ? await ctx.storage.grants.get(ctx.tenant.id, record.grantId) : undefined;
-  const user = grant ? await liveUser(ctx, grant) : undefined;
-  if (!grant || !user) throw new InvalidGrant('the authorization is no longer valid');
-  return issueUserTokens(ctx, {
-    client,
-    grant,
-    user,
-    scope: grant.scope,
-    audience: narrowResources(ctx, params, grant.resources),
-    refresh: 'new',
-    ...(names.idTokenClaims ? { extraIdTokenClaims: names.idTokenClaims } : {}),
-  });
+  return issueForApprovedGrant(ctx, client, record.grantId, params, names.idTokenClaims ? { extraIdTokenClaims: names.idTokenClaims } : {});
 }
 
 export async function answerPoll<T extends PollableRecord>(ctx: Ctx, client: ClientRecord, params: Params, outcome: PollOutcome<T>, names: PollNames): Promise<TokenResponse> {

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-error.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { AuthorizationCodeRecord } from '../storage/types.ts';
-import { issueUserTokens, liveUser, revokeGrant } from './issue-tokens.ts';
-import { narrowResources } from './scope.ts';
+import { issueForApprovedGrant, revokeGrant } from './issue-tokens.ts';
 import type { Grant, GrantInput } from './types.ts';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
@@ -46,18 +45,7 @@ async function handle({ ctx, client, params }: GrantInput) {
   if (record.dpopJkt !== null && ctx.dpopJkt === undefined) throw new InvalidGrant('a DPoP proof is required to redeem this code');
   if (record.dpopJkt !== null && record.dpopJkt !== ctx.dpopJkt) throw new InvalidGrant('the DPoP proof key does not match dpop_jkt');
 
-  const grant = await ctx.storage.grants.get(ctx.tenant.id, record.grantId);
-  const user = grant ? await liveUser(ctx, grant) : undefined;
-  if (!grant || !user) throw new InvalidGrant('the authorization is no longer valid');
-  return issueUserTokens(ctx, {
-    client,
-    grant,
-    user,
-    scope: grant.scope,
-    audience: narrowResources(ctx, params, grant.resources),
-    nonce: record.nonce,
-    refresh: 'new',
-  });
+  return issueForApprovedGrant(ctx, client, record.grantId, params, { nonce: record.nonce });
 }
 
 export const authorizationCodeGrant: Grant = { type: 'authorization_code', handle };

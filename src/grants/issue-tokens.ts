@@ -5,12 +5,14 @@
  */
 import type { Ctx } from '../context.ts';
 import { isPublicClient } from '../domain/client.ts';
+import { InvalidGrant } from '../errors/oauth-error.ts';
+import type { Params } from '../http/params.ts';
 import type { ClientRecord, GrantRecord, UserRecord } from '../storage/types.ts';
 import { issueAccessToken } from '../tokens/access-token.ts';
 import { userClaims, type ClaimsRequest } from '../tokens/claims.ts';
 import { issueIdToken } from '../tokens/id-token.ts';
 import { issueRefreshToken } from '../tokens/refresh-token.ts';
-import { splitScope } from './scope.ts';
+import { narrowResources, splitScope } from './scope.ts';
 import type { TokenResponse } from './types.ts';
 
 export interface UserTokenRequest {
@@ -99,4 +101,23 @@ export async function liveUser(ctx: Ctx, grant: GrantRecord): Promise<UserRecord
   if (grant.revokedAt !== null || grant.expiresAt <= ctx.now() || grant.sub === null) return undefined;
   const user = await ctx.storage.users.get(ctx.tenant.id, grant.sub);
   return user && !user.disabled ? user : undefined;
+}
+
+/**
+ * The tokens of a grant the user approved (authorization code, device code, CIBA): the grant's
+ * scope, the requested resources narrowed to the grant's, and a new refresh token when the
+ * client may have one. `invalid_grant` when the grant is missing, revoked or expired, or its
+ * user is gone or disabled.
+ */
+export async function issueForApprovedGrant(
+  ctx: Ctx,
+  client: ClientRecord,
+  grantId: string | null,
+  params: Params,
+  extra: Pick<UserTokenRequest, 'nonce' | 'extraIdTokenClaims'> = {},
+): Promise<TokenResponse> {
+  const grant = grantId ? await ctx.storage.grants.get(ctx.tenant.id, grantId) : undefined;
+  const user = grant ? await liveUser(ctx, grant) : undefined;
+  if (!grant || !user) throw new InvalidGrant('the authorization is no longer valid');
+  return issueUserTokens(ctx, { client, grant, user, scope: grant.scope, audience: narrowResources(ctx, params, grant.resources), refresh: 'new', ...extra });
 }

@@ -5,29 +5,18 @@
  * endpoint, front-channel iframes included.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CIBA_REQUESTS_PATH } from '../ciba/paths.ts';
 import type { Ctx } from '../context.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
-import { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { endSession } from '../logout/end-session.ts';
 import { stylesheetHref } from './assets.ts';
 import { clearCookie } from './cookies.ts';
-import { csrfToken, verifyCsrf } from './csrf.ts';
+import { checkedForm, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { currentSession } from './session.ts';
-import { pickLocale, type Locale } from './views/i18n.ts';
 import { accountPage, signedOutCsp, signedOutPage } from './views/logout-pages.ts';
 
 const ACCOUNT_PATH = '/account';
-
-function send(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-}
-
-function localeOf(request: FastifyRequest): Locale {
-  const query = request.query as Record<string, unknown> | undefined;
-  const ui = typeof query?.['ui_locales'] === 'string' ? query['ui_locales'] : undefined;
-  return pickLocale(ui, request.headers['accept-language']);
-}
 
 async function clientNames(ctx: Ctx, ids: readonly string[]): Promise<string[]> {
   const clients = await Promise.all(ids.map((id) => ctx.storage.clients.get(ctx.tenant.id, id)));
@@ -36,11 +25,10 @@ async function clientNames(ctx: Ctx, ids: readonly string[]): Promise<string[]> 
 
 async function show(request: FastifyRequest, reply: FastifyReply, notice?: string): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const locale = localeOf(request);
-  const frame = { locale, stylesheetHref: stylesheetHref(ctx.tenant.basePath), action: `${ctx.tenant.basePath}${ACCOUNT_PATH}/sessions/end`, csrf: csrfToken(ctx, request, reply) };
+  const frame = formFrame(ctx, request, reply, localeOf(request), `${ACCOUNT_PATH}/sessions/end`);
   const session = await currentSession(ctx, request);
   const user = session ? await ctx.storage.users.get(ctx.tenant.id, session.sub) : undefined;
-  if (!session || !user) return send(reply, accountPage({ ...frame, sessions: [], ...(notice ? { notice } : {}) }));
+  if (!session || !user) return sendPage(reply, accountPage({ ...frame, sessions: [], ...(notice ? { notice } : {}) }));
   const sessions = await ctx.storage.sessions.listBySub(ctx.tenant.id, session.sub, ctx.now());
   const views = await Promise.all(
     sessions.map(async (s) => ({
@@ -51,13 +39,13 @@ async function show(request: FastifyRequest, reply: FastifyReply, notice?: strin
       current: s.id === session.id,
     })),
   );
-  return send(reply, accountPage({ ...frame, user: { name: user.claims.name ?? user.username }, sessions: views, ...(notice ? { notice } : {}) }));
+  const pending = { href: `${ctx.tenant.basePath}${CIBA_REQUESTS_PATH}`, count: (await ctx.storage.ciba.listPending(ctx.tenant.id, session.sub, ctx.now())).length };
+  return sendPage(reply, accountPage({ ...frame, user: { name: user.claims.name ?? user.username }, sessions: views, pending, ...(notice ? { notice } : {}) }));
 }
 
 async function end(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = request.body instanceof Params ? request.body : Params.empty();
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const sid = params.require('sid');
   const session = await currentSession(ctx, request);
   if (!session) return show(request, reply);
@@ -68,7 +56,7 @@ async function end(request: FastifyRequest, reply: FastifyReply): Promise<Fastif
   if (target.id !== session.id) return show(request, reply, localeOf(request).t.accountSessionEnded);
   clearCookie(ctx, reply, 'session');
   reply.header('content-security-policy', signedOutCsp(ended.frontChannel));
-  return send(reply, signedOutPage({ locale: localeOf(request), stylesheetHref: stylesheetHref(ctx.tenant.basePath), frames: ended.frontChannel }));
+  return sendPage(reply, signedOutPage({ locale: localeOf(request), stylesheetHref: stylesheetHref(ctx.tenant.basePath), frames: ended.frontChannel }));
 }
 
 export function accountRoutes(app: FastifyInstance): void {

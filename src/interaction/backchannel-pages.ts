@@ -5,37 +5,17 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
+import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
 import { stylesheetHref } from './assets.ts';
-import { csrfToken } from './csrf.ts';
 import { checkCredentials } from './login-route.ts';
+import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
+import { unsealRef, type RefKind } from './sealed-ref.ts';
 import { currentSession, startSession } from './session.ts';
 import { outcomePage } from './views/device-pages.ts';
-import { pickLocale, type Locale } from './views/i18n.ts';
 import { consentPage, loginPage, type ClientView } from './views/pages.ts';
-
-export function localeOf(request: FastifyRequest): Locale {
-  const query = request.query as Record<string, unknown> | undefined;
-  const ui = typeof query?.['ui_locales'] === 'string' ? query['ui_locales'] : undefined;
-  return pickLocale(ui, request.headers['accept-language']);
-}
-
-export function clientViewOf(client: ClientRecord): ClientView {
-  const m = client.metadata;
-  return {
-    name: m.client_name ?? m.client_id,
-    ...(m.logo_uri ? { logoUri: m.logo_uri } : {}),
-    ...(m.client_uri ? { clientUri: m.client_uri } : {}),
-    ...(m.policy_uri ? { policyUri: m.policy_uri } : {}),
-    ...(m.tos_uri ? { tosUri: m.tos_uri } : {}),
-  };
-}
-
-export function sendPage(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-}
 
 export interface FormTarget {
   /** Path under the tenant's base path the form posts to. */
@@ -52,11 +32,7 @@ export interface LoginOptions {
 /** The shared login page; `client` names who asks (or the page, when no client does). */
 export function renderLoginFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, client: ClientView, options: LoginOptions = {}): FastifyReply {
   const body = loginPage({
-    locale: localeOf(request),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}${target.action}`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: target.hidden,
+    ...formFrame(ctx, request, reply, localeOf(request), target.action, target.hidden),
     client,
     tenantName: ctx.tenant.name,
     ...(options.username ? { username: options.username } : {}),
@@ -75,11 +51,7 @@ export interface ConsentFor {
 
 export function renderConsentFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, input: ConsentFor): FastifyReply {
   const body = consentPage({
-    locale: localeOf(request),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}${target.action}`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: target.hidden,
+    ...formFrame(ctx, request, reply, localeOf(request), target.action, target.hidden),
     client: clientViewOf(input.client),
     user: { name: input.user.claims.name ?? input.user.username },
     scopes: input.scopes,
@@ -90,6 +62,21 @@ export function renderConsentFor(ctx: Ctx, request: FastifyRequest, reply: Fasti
 
 export function renderOutcome(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, title: string, message: string, status = 200): FastifyReply {
   return sendPage(reply, outcomePage({ locale: localeOf(request), stylesheetHref: stylesheetHref(ctx.tenant.basePath), title, message }), status);
+}
+
+/** The page for a request that is no longer pending (decided, expired or unknown). */
+export function renderGone(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { t } = localeOf(request);
+  return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+}
+
+/** The posted decision form: the hash its sealed `kind` reference names, and allow or deny. */
+export function readDecision(ctx: Ctx, request: FastifyRequest, kind: RefKind): { hash: string; choice: 'allow' | 'deny' } {
+  const params = checkedForm(ctx, request);
+  const hash = unsealRef(ctx, kind, params.get(kind));
+  const choice = params.get('decision');
+  if (choice !== 'allow' && choice !== 'deny') throw new InvalidRequest('decision must be allow or deny');
+  return { hash, choice };
 }
 
 /** The signed-in user of this browser, when the session and the user are live. */

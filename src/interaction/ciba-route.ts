@@ -8,16 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { approveCiba, denyCiba } from '../ciba/decide.ts';
 import { CIBA_APPROVAL_PATH, CIBA_REQUESTS_PATH } from '../ciba/paths.ts';
-import { InvalidRequest } from '../errors/oauth-error.ts';
 import { splitScope } from '../grants/scope.ts';
-import { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { wakeOutbox } from '../outbox/index.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { CibaRequestRecord, ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
-import { stylesheetHref } from './assets.ts';
-import { clientViewOf, localeOf, renderConsentFor, renderLoginFor, renderOutcome, sendPage, signedInUser, signInFromForm } from './backchannel-pages.ts';
-import { csrfToken, verifyCsrf } from './csrf.ts';
+import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm } from './backchannel-pages.ts';
+import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { pendingRequestsPage } from './views/ciba-pages.ts';
 
@@ -29,20 +26,11 @@ interface SignedIn {
   user: UserRecord;
 }
 
-function formParams(request: FastifyRequest): Params {
-  return request.body instanceof Params ? request.body : Params.empty();
-}
-
 /** The pending, unexpired request a page refers to, with its client. */
 async function pendingRequest(ctx: Ctx, record: CibaRequestRecord | undefined): Promise<{ record: CibaRequestRecord; client: ClientRecord } | undefined> {
   if (!record || record.status !== 'pending' || record.expiresAt <= ctx.now()) return undefined;
   const client = await ctx.storage.clients.get(ctx.tenant.id, record.clientId);
   return client ? { record, client } : undefined;
-}
-
-function gone(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const { t } = localeOf(request);
-  return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
 }
 
 /** Sign-in as the requested user when needed, then the approval page. */
@@ -70,7 +58,7 @@ async function open(request: FastifyRequest, reply: FastifyReply): Promise<Fasti
   const query = request.query as Record<string, unknown>;
   const ticket = typeof query['ticket'] === 'string' ? query['ticket'] : '';
   const found = ticket ? await pendingRequest(ctx, await ctx.storage.ciba.getByApproval(ctx.tenant.id, hashSecret(ticket))) : undefined;
-  return found ? next(ctx, request, reply, found) : gone(ctx, request, reply);
+  return found ? next(ctx, request, reply, found) : renderGone(ctx, request, reply);
 }
 
 async function showList(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn): Promise<FastifyReply> {
@@ -87,10 +75,7 @@ async function showList(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, 
     });
   }
   const body = pendingRequestsPage({
-    locale: localeOf(request),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}${DECISION_PATH}`,
-    csrf: csrfToken(ctx, request, reply),
+    ...formFrame(ctx, request, reply, localeOf(request), DECISION_PATH),
     userName: signedIn.user.claims.name ?? signedIn.user.username,
     items,
   });
@@ -112,11 +97,10 @@ function renderListLogin(ctx: Ctx, request: FastifyRequest, reply: FastifyReply,
 
 async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = formParams(request);
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const ref = params.get('ciba');
   const found = ref ? await pendingRequest(ctx, await ctx.storage.ciba.get(ctx.tenant.id, unsealRef(ctx, 'ciba', ref))) : undefined;
-  if (ref && !found) return gone(ctx, request, reply);
+  if (ref && !found) return renderGone(ctx, request, reply);
   const result = await signInFromForm(ctx, request, reply, params);
   if (!found) {
     if (!result.ok) return renderListLogin(ctx, request, reply, { message: result.error, status: result.status, username: result.username });
@@ -133,20 +117,16 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
 
 async function decision(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = formParams(request);
-  verifyCsrf(ctx, request, params);
-  const hash = unsealRef(ctx, 'ciba', params.get('ciba'));
-  const choice = params.get('decision');
-  if (choice !== 'allow' && choice !== 'deny') throw new InvalidRequest('decision must be allow or deny');
+  const { hash, choice } = readDecision(ctx, request, 'ciba');
   const found = await pendingRequest(ctx, await ctx.storage.ciba.get(ctx.tenant.id, hash));
-  if (!found) return gone(ctx, request, reply);
+  if (!found) return renderGone(ctx, request, reply);
   const signedIn = await signedInUser(ctx, request);
   if (!signedIn || signedIn.user.id !== found.record.sub) return next(ctx, request, reply, found);
 
   const { t } = localeOf(request);
   const input = { ...found, ...signedIn };
   const won = choice === 'allow' ? await approveCiba(ctx, input) : await denyCiba(ctx, input);
-  if (!won) return gone(ctx, request, reply);
+  if (!won) return renderGone(ctx, request, reply);
   // Ping and push notifications were enqueued with the decision: send them now.
   wakeOutbox();
   ctx.log.info({ tenant: ctx.tenant.slug, event: choice === 'allow' ? 'ciba_approved' : 'ciba_denied', client: found.record.clientId }, 'CIBA request answered');

@@ -10,31 +10,20 @@ import { approve } from '../device/approve.ts';
 import { userCodeThrottle } from '../device/code-throttle.ts';
 import { DEVICE_VERIFICATION_PATH } from '../device/paths.ts';
 import { formatUserCode, normalizeUserCode } from '../device/user-code.ts';
-import { InvalidRequest } from '../errors/oauth-error.ts';
 import { splitScope } from '../grants/scope.ts';
-import { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import type { DeviceCodeRecord, SessionRecord, UserRecord } from '../storage/types.ts';
-import { stylesheetHref } from './assets.ts';
-import { clientViewOf, localeOf, renderConsentFor, renderLoginFor, renderOutcome, sendPage, signedInUser, signInFromForm } from './backchannel-pages.ts';
-import { csrfToken, verifyCsrf } from './csrf.ts';
+import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm } from './backchannel-pages.ts';
+import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { deviceCodePage } from './views/device-pages.ts';
 
 const LOGIN_PATH = `${DEVICE_VERIFICATION_PATH}/login`;
 const DECISION_PATH = `${DEVICE_VERIFICATION_PATH}/decision`;
 
-function formParams(request: FastifyRequest): Params {
-  return request.body instanceof Params ? request.body : Params.empty();
-}
-
 function renderCodeForm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, options: { userCode?: string; error?: string; status?: number } = {}): FastifyReply {
   const body = deviceCodePage({
-    locale: localeOf(request),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}${DEVICE_VERIFICATION_PATH}`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: {},
+    ...formFrame(ctx, request, reply, localeOf(request), DEVICE_VERIFICATION_PATH),
     tenantName: ctx.tenant.name,
     ...(options.userCode ? { userCode: options.userCode } : {}),
     ...(options.error ? { error: options.error } : {}),
@@ -51,7 +40,7 @@ async function pendingCode(ctx: Ctx, hash: string): Promise<DeviceCodeRecord | u
 /** Sign-in when nobody is signed in, else the approval page. */
 async function next(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, record: DeviceCodeRecord, signedIn?: { session: SessionRecord; user: UserRecord }): Promise<FastifyReply> {
   const client = await ctx.storage.clients.get(ctx.tenant.id, record.clientId);
-  if (!client) return renderOutcome(ctx, request, reply, localeOf(request).t.errorTitle, localeOf(request).t.requestGone, 400);
+  if (!client) return renderGone(ctx, request, reply);
   const hidden = { device: sealRef(ctx, 'device', record.hash) };
   const current = signedIn ?? (await signedInUser(ctx, request));
   if (!current) return renderLoginFor(ctx, request, reply, { action: LOGIN_PATH, hidden }, clientViewOf(client));
@@ -73,8 +62,7 @@ async function showForm(request: FastifyRequest, reply: FastifyReply): Promise<F
 
 async function submitCode(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = formParams(request);
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const { t } = localeOf(request);
   const typed = params.get('user_code') ?? '';
   const attempt = { tenantId: ctx.tenant.id, ip: request.ip };
@@ -95,15 +83,13 @@ async function submitCode(request: FastifyRequest, reply: FastifyReply): Promise
 
 async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = formParams(request);
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const record = await pendingCode(ctx, unsealRef(ctx, 'device', params.get('device')));
-  const { t } = localeOf(request);
-  if (!record) return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+  if (!record) return renderGone(ctx, request, reply);
   const result = await signInFromForm(ctx, request, reply, params);
   if (!result.ok) {
     const client = await ctx.storage.clients.get(ctx.tenant.id, record.clientId);
-    if (!client) return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+    if (!client) return renderGone(ctx, request, reply);
     const hidden = { device: sealRef(ctx, 'device', record.hash) };
     return renderLoginFor(ctx, request, reply, { action: LOGIN_PATH, hidden }, clientViewOf(client), { error: result.error, username: result.username, status: result.status });
   }
@@ -112,26 +98,22 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
 
 async function decision(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = formParams(request);
-  verifyCsrf(ctx, request, params);
-  const hash = unsealRef(ctx, 'device', params.get('device'));
-  const choice = params.get('decision');
-  if (choice !== 'allow' && choice !== 'deny') throw new InvalidRequest('decision must be allow or deny');
+  const { hash, choice } = readDecision(ctx, request, 'device');
   const { t } = localeOf(request);
   const record = await pendingCode(ctx, hash);
-  if (!record) return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+  if (!record) return renderGone(ctx, request, reply);
   const signedIn = await signedInUser(ctx, request);
   if (!signedIn) return next(ctx, request, reply, record);
 
   if (choice === 'deny') {
     // RFC 8628 §3.5: the device's next poll gets access_denied.
     const won = await ctx.storage.deviceCodes.decide(ctx.tenant.id, hash, { status: 'denied' }, ctx.now());
-    return won ? renderOutcome(ctx, request, reply, t.deviceDeniedTitle, t.deviceDeniedLead) : renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+    return won ? renderOutcome(ctx, request, reply, t.deviceDeniedTitle, t.deviceDeniedLead) : renderGone(ctx, request, reply);
   }
   const { won } = await approve(ctx, { record, sub: signedIn.user.id, session: signedIn.session, acr: null }, (grantId) =>
     ctx.storage.deviceCodes.decide(ctx.tenant.id, hash, { status: 'approved', grantId }, ctx.now()),
   );
-  if (!won) return renderOutcome(ctx, request, reply, t.errorTitle, t.requestGone, 400);
+  if (!won) return renderGone(ctx, request, reply);
   ctx.log.info({ tenant: ctx.tenant.slug, event: 'device_approved', client: record.clientId }, 'device code approved');
   return renderOutcome(ctx, request, reply, t.deviceApprovedTitle, t.deviceApprovedLead);
 }

@@ -31,7 +31,9 @@
  * `outboxRow(ctx, { clientId, kind, targetUrl, headers, body })` fills in the id, tenant,
  * creation time and attempt cap. The stored body is POSTed as is unless the kind has a
  * preparer in `kinds.ts` (run before every attempt, e.g. to sign a fresh token). Headers are
- * stored in the database and never logged.
+ * stored in the database and never logged; a notification that carries a secret (a bearer
+ * token, issued tokens, an approval link) is stored sealed with `sealRequest()` from
+ * `sealed.ts`, and its kind's preparer is `openSealedRequest`.
  *
  * ## Running the dispatcher
  *

@@ -597,8 +597,8 @@ export interface OutboxRepo {
   /** Newest first. */
   list(filter: OutboxFilter): Promise<OutboxDelivery[]>;
   counts(filter: Omit<OutboxFilter, 'status' | 'limit'>): Promise<Record<OutboxStatus, number>>;
-  /** A failed row becomes pending again with a fresh set of attempts; false when it is not failed. */
-  retry(id: string): Promise<boolean>;
+  /** A failed row of the tenant becomes pending again with a fresh set of attempts; false when it is not failed or belongs to another tenant. */
+  retry(tenantId: string, id: string): Promise<boolean>;
   /** Breakers with at least one failure counted. */
   breakers(tenantId?: string): Promise<OutboxBreaker[]>;
   /** Deletes up to `batch` rows delivered before `beforeMs`; returns how many. */

@@ -7,7 +7,6 @@
 import type { Ctx } from '../context.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { ClientRecord, UserRecord } from '../storage/types.ts';
-import type { AccessTokenInfo } from '../tokens/access-token.ts';
 import { findActiveToken } from '../tokens/lookup.ts';
 import { TOKEN_TYPE, type TokenTypeUri } from './token-types.ts';
 import { unverifiedIssuer, verifyExternalJwt } from './trusted-issuers.ts';
@@ -68,26 +67,39 @@ async function localUser(ctx: Ctx, role: Role, sub: string): Promise<UserRecord>
   return user;
 }
 
-async function fromAccessToken(ctx: Ctx, role: Role, type: TokenTypeUri, info: AccessTokenInfo): Promise<PresentedToken> {
-  const user = info.sub !== null ? await localUser(ctx, role, info.sub) : undefined;
+/** What a token this tenant issued says, whether read from an access token or a stored refresh token. */
+interface IssuedHere {
+  sub: string | null;
+  clientId: string;
+  scope: string;
+  grantId: string | null;
+  cnfJkt: string | null;
+  expiresAt: number;
+  claims: Record<string, unknown>;
+}
+
+/** A token this tenant issued: its user's (when it names one) or else its client's. */
+async function fromIssuedHere(ctx: Ctx, role: Role, type: TokenTypeUri, t: IssuedHere): Promise<PresentedToken> {
+  const user = t.sub !== null ? await localUser(ctx, role, t.sub) : undefined;
   return {
     type,
-    sub: info.sub ?? info.clientId,
+    sub: t.sub ?? t.clientId,
     iss: ctx.tenant.issuer,
     principal: user ? 'user' : 'client',
     user,
-    scope: info.scope,
-    grantId: info.grantId,
-    cnfJkt: info.cnfJkt,
-    expiresAt: info.expiresAt,
-    ...common(info.claims),
+    scope: t.scope,
+    grantId: t.grantId,
+    cnfJkt: t.cnfJkt,
+    expiresAt: t.expiresAt,
+    ...common(t.claims),
   };
 }
+
 
 async function accessToken(ctx: Ctx, role: Role, token: string, type: TokenTypeUri): Promise<PresentedToken> {
   const found = await findActiveToken(ctx, token);
   if (found?.kind !== 'access_token') throw rejected(role, 'is not an active access token');
-  return fromAccessToken(ctx, role, type, found.info);
+  return fromIssuedHere(ctx, role, type, found.info);
 }
 
 async function refreshToken(ctx: Ctx, role: Role, token: string, client: ClientRecord): Promise<PresentedToken> {
@@ -98,19 +110,7 @@ async function refreshToken(ctx: Ctx, role: Role, token: string, client: ClientR
   const r = found.record;
   // RFC 6749 §6: a refresh token is bound to the client it was issued to.
   if (r.clientId !== client.clientId) throw rejected(role, 'was issued to another client');
-  const user = r.sub !== null ? await localUser(ctx, role, r.sub) : undefined;
-  return {
-    type: TOKEN_TYPE.refreshToken,
-    sub: r.sub ?? r.clientId,
-    iss: ctx.tenant.issuer,
-    principal: user ? 'user' : 'client',
-    user,
-    scope: r.scope,
-    grantId: r.grantId,
-    cnfJkt: r.cnfJkt,
-    expiresAt: r.expiresAt,
-    ...common(r.extra),
-  };
+  return fromIssuedHere(ctx, role, TOKEN_TYPE.refreshToken, { ...r, claims: r.extra });
 }
 
 /** An ID token this tenant issued to the requesting client (OIDC Core §2). */
@@ -165,7 +165,7 @@ export async function validatePresentedToken(ctx: Ctx, client: ClientRecord, rol
       if (type === TOKEN_TYPE.jwt) {
         // RFC 8693 §3: `jwt` says only that it is a JWT; an access token of this tenant is one.
         const found = await findActiveToken(ctx, token);
-        if (found?.kind === 'access_token') return fromAccessToken(ctx, role, type, found.info);
+        if (found?.kind === 'access_token') return fromIssuedHere(ctx, role, type, found.info);
       }
       const idToken = await localIdToken(ctx, role, token, client);
       if (!idToken) throw rejected(role, 'is not a valid, unexpired ID token');

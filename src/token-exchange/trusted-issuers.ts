@@ -3,14 +3,10 @@
  * issuer's published keys. Only issuers named in the config are ever contacted: the `iss` of an
  * unverified token selects one of them, never a URL of its own.
  */
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { TrustedIssuerConfig } from '../config/schema.ts';
 import type { Ctx } from '../context.ts';
-
-type KeySet = ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>;
-
-/** Remote key sets by URL: jose caches keys and refetches on an unknown `kid` (with a cooldown). */
-const remoteSets = new Map<string, KeySet>();
+import { keySetOf } from '../keys/verification-keys.ts';
 
 /** The trusted issuers of the request's tenant. */
 export function trustedIssuers(ctx: Ctx): TrustedIssuerConfig[] {
@@ -28,17 +24,6 @@ export function unverifiedIssuer(token: string): string | undefined {
   }
 }
 
-function keySet(issuer: TrustedIssuerConfig): KeySet | undefined {
-  if (issuer.jwks) return createLocalJWKSet(issuer.jwks);
-  if (!issuer.jwks_uri) return undefined;
-  let set = remoteSets.get(issuer.jwks_uri);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(issuer.jwks_uri), { timeoutDuration: 5000 });
-    remoteSets.set(issuer.jwks_uri, set);
-  }
-  return set;
-}
-
 /**
  * The verified claims of a JWT from a trusted issuer, or undefined when the issuer is not
  * trusted, the signature or algorithm is wrong, the token is expired or not yet valid, it lacks
@@ -47,7 +32,7 @@ function keySet(issuer: TrustedIssuerConfig): KeySet | undefined {
 export async function verifyExternalJwt(ctx: Ctx, token: string): Promise<{ payload: JWTPayload; issuer: TrustedIssuerConfig } | undefined> {
   const iss = unverifiedIssuer(token);
   const issuer = trustedIssuers(ctx).find((t) => t.issuer === iss);
-  const keys = issuer ? keySet(issuer) : undefined;
+  const keys = issuer ? keySetOf(issuer) : undefined;
   if (!issuer || !keys) return undefined;
   // RFC 7523 §3 (applied to exchanged JWTs): the audience identifies this authorization server.
   const audience = issuer.audiences ?? [ctx.tenant.issuer, `${ctx.tenant.issuer}/token`];

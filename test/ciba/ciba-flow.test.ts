@@ -242,6 +242,24 @@ describe('CIBA', { timeout: 90_000 }, () => {
     assert.equal(push.body['access_token'], undefined);
   });
 
+  it('the outbox keeps notifications sealed: no bearer token, auth_req_id, pushed token or approval ticket in clear', async () => {
+    const s = await started('push', { scope: 'openid offline_access', login_hint: 'alice', client_notification_token: NOTIFY_TOKEN });
+    const approvalUri = String((await notificationOf(s.auth_req_id)).body['approval_uri']);
+    const ticket = new URL(approvalUri).searchParams.get('ticket') ?? '';
+    await answer(approvalUri, 'allow');
+    const push = await receiver.waitFor((r) => r.path === '/push-cb' && r.body['auth_req_id'] === s.auth_req_id);
+    const secrets = [NOTIFY_TOKEN, s.auth_req_id, ticket, String(push.body['access_token']), String(push.body['refresh_token'])];
+    assert.ok(secrets.every((x) => x.length >= 16), 'every secret is known');
+    const rows = await server.runtime.services.storage.outbox.list({ limit: 1000 });
+    const ciba = rows.filter((r) => r.kind.startsWith('ciba_'));
+    assert.deepEqual([...new Set(ciba.map((r) => r.kind))].sort(), ['ciba_ping', 'ciba_push', 'ciba_user_notification']);
+    for (const row of ciba) {
+      const stored = `${JSON.stringify(row.headers)}\n${row.body}`;
+      for (const secret of secrets) assert.ok(!stored.includes(secret), `the ${row.kind} row does not hold a secret in clear`);
+      assert.ok(!/bearer|ticket=|auth_req_id/i.test(stored), `the ${row.kind} row is sealed`);
+    }
+  });
+
   it('only the requested user can answer; another user signing in changes nothing', async () => {
     const s = await started('poll', { scope: 'openid', login_hint: 'alice' });
     const approvalUri = String((await notificationOf(s.auth_req_id)).body['approval_uri']);

@@ -4,25 +4,16 @@
  * message, and approves; the client's poll then gets tokens. A second request is denied.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { clickButton as click, launchChromium, openPage } from '../helpers/chromium.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
 import { Receiver } from './receiver.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CIBA = 'urn:openid:params:grant-type:ciba';
 const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' };
 const basic = `Basic ${Buffer.from('bank:bank-secret').toString('base64')}`;
-
-async function click(page: Page, name: string): Promise<number | undefined> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-    page.getByRole('button', { name, exact: true }).click(),
-  ]);
-  return response.status();
-}
 
 describe('CIBA approval page in Chromium', { timeout: 60_000 }, () => {
   const receiver = new Receiver();
@@ -31,7 +22,6 @@ describe('CIBA approval page in Chromium', { timeout: 60_000 }, () => {
   let dispatcher: OutboxDispatcher | undefined;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install chromium or set CHROMIUM_PATH (these tests never skip).`);
     await receiver.start();
     server = await startServer({
       ciba: { notificationWebhook: `${receiver.url}/webhook` },
@@ -39,7 +29,7 @@ describe('CIBA approval page in Chromium', { timeout: 60_000 }, () => {
       users: [ALICE],
     });
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 200, breakerCooldownMs: 100 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -71,13 +61,7 @@ describe('CIBA approval page in Chromium', { timeout: 60_000 }, () => {
 
   it('sign in, compare the binding message, approve; then deny another request', async () => {
     assert.ok(browser && server);
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const { context, page, errors } = await openPage(browser);
     try {
       const first = await request(server, 'Transfer 120 EUR - code 7Q2K');
       const opened = await page.goto(first.approvalUri);
@@ -105,6 +89,14 @@ describe('CIBA approval page in Chromium', { timeout: 60_000 }, () => {
       const denied = await poll(server, second.authReqId);
       assert.equal(denied.status, 400);
       assert.equal(denied.body['error'], 'access_denied');
+
+      // The account page links to the user's pending approvals.
+      await request(server, 'Transfer 55 EUR - code P3ND');
+      assert.equal((await page.goto(`${server.url}/account`))?.status(), 200);
+      const link = page.getByRole('link', { name: 'Pending requests (1)', exact: true });
+      await Promise.all([page.waitForURL(`${server.url}/ciba/requests`), link.click()]);
+      assert.ok(await page.getByRole('heading', { name: 'Pending requests' }).isVisible());
+      assert.ok(await page.getByText('Transfer 55 EUR - code P3ND').isVisible());
       assert.deepEqual(errors.filter((e) => /Content Security Policy/i.test(e)), []);
     } finally {
       await context.close();

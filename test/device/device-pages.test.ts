@@ -4,12 +4,11 @@
  * arrives through verification_uri_complete and denies. The device's polls see both outcomes.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { clickButton as click, launchChromium, openPage } from '../helpers/chromium.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' };
 const TV = { client_id: 'tv', client_name: 'Living Room TV', token_endpoint_auth_method: 'none', grant_types: [DEVICE_GRANT], scope: 'openid profile' };
@@ -45,22 +44,13 @@ async function unlabelled(page: Page): Promise<unknown> {
     .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map((el) => el.name)`);
 }
 
-async function click(page: Page, name: string): Promise<number | undefined> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-    page.getByRole('button', { name, exact: true }).click(),
-  ]);
-  return response.status();
-}
-
 describe('device verification pages in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser | undefined;
   let server: TestServer | undefined;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install chromium or set CHROMIUM_PATH (these tests never skip).`);
     server = await startServer({ clients: [TV], users: [ALICE] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -74,13 +64,7 @@ describe('device verification pages in Chromium', { timeout: 60_000 }, () => {
 
   it('enter the code (a wrong one first), sign in, compare, allow: the device gets tokens', async () => {
     const { browser, server } = ready();
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const { context, page, errors } = await openPage(browser);
     try {
       const start = await startDevice(server);
       const first = await page.goto(start.verification_uri);
@@ -124,9 +108,7 @@ describe('device verification pages in Chromium', { timeout: 60_000 }, () => {
 
   it('verification_uri_complete pre-fills the code; an already signed-in user denies', async () => {
     const { browser, server } = ready();
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser);
     try {
       // Sign in once through a first device, so the second one goes straight to approval.
       const warmup = await startDevice(server);

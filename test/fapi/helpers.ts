@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { Browser, type Page } from '../helpers/browser.ts';
+import { signInThroughPages } from '../helpers/sign-in.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 export const CB = 'http://127.0.0.1:5999/cb';
@@ -87,22 +88,8 @@ export async function signIn(browser: Browser, start: string, credentials = ALIC
 
 /** Like signIn, also returning the last page (a form_post page has no redirect). */
 export async function signInPage(browser: Browser, start: string, credentials = ALICE): Promise<{ callback: URL; page: Page }> {
-  let page: Page = await browser.request(start);
-  for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(CB); i++) {
-    if (/name="response"/.test(page.html) && page.html.includes(CB)) return { callback: new URL(CB), page };
-    const forms = parseForms(page.html, page.url);
-    if (forms.some((f) => 'password' in f.fields)) {
-      page = await browser.submit(page, { username: credentials.username, password: credentials.password });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
-      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    } else {
-      throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 400)}`);
-    }
-  }
-  const external = browser.lastExternal;
-  if (!external?.startsWith(CB)) assert.fail(`expected a redirect back to the client, got ${external}`);
-  browser.lastExternal = undefined;
-  return { callback: new URL(external), page };
+  const { callback, page } = await signInThroughPages(browser, start, CB, credentials);
+  return { callback, page };
 }
 
 export { Browser };

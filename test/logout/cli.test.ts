@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { main } from '../../src/cli/main.ts';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
+import { DEFAULT_TENANT_ID } from '../../src/provisioning/provision.ts';
 import { Browser } from '../helpers/browser.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 import { ALICE, CB, rawGet, Receiver, rp, signIn } from './helpers.ts';
@@ -77,6 +78,26 @@ describe('portcullis sessions / logout-deliveries', () => {
 
     const again = await cli(['sessions', 'end', 'alice', '--config', configFile]);
     assert.match(again.out, /ended 0 sessions of alice; 0 back-channel logout tokens queued/);
+  });
+
+  it('retries a failed delivery only within its own tenant', async () => {
+    const storage = server.runtime.services.storage;
+    const tenantId = DEFAULT_TENANT_ID;
+    await storage.tenants.upsert({ id: 'other-tenant', slug: 'other', name: 'Other', createdAt: 1 });
+    // Nothing listens on port 1 of the loopback address: the single attempt fails.
+    await storage.outbox.enqueue([{ id: 'doomed-row', tenantId, clientId: 'web', kind: 'test', targetUrl: 'http://127.0.0.1:1/x', headers: {}, body: '{}', maxAttempts: 1, createdAt: 1 }]);
+    const failed = async () => (await storage.outbox.list({ tenantId, status: 'failed' })).find((d) => d.id === 'doomed-row');
+    for (let i = 0; i < 200 && !(await failed()); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal((await failed())?.attempts, 1);
+
+    const foreign = await cli(['logout-deliveries', 'retry', 'doomed-row', '--tenant', 'other', '--config', configFile]);
+    assert.equal(foreign.code, 1, foreign.out);
+    assert.match(foreign.out, /no failed delivery doomed-row in tenant other/);
+    assert.equal((await failed())?.attempts, 1, 'another tenant cannot retry the row');
+
+    const own = await cli(['logout-deliveries', 'retry', 'doomed-row', '--config', configFile]);
+    assert.equal(own.code, 0, own.out);
+    assert.match(own.out, /delivery doomed-row is pending again/);
   });
 
   it('rejects bad arguments', async () => {

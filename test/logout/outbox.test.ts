@@ -96,7 +96,7 @@ describe('outbox dispatcher', () => {
     assert.equal(failed?.lastError, 'HTTP 500');
 
     down.status = 200;
-    assert.equal(await storage.outbox.retry(r.id), true);
+    assert.equal(await storage.outbox.retry(r.tenantId, r.id), true);
     assert.equal(await d.runOnce(), 1);
     assert.equal(posts(), 4);
     const body = down.posts('/capped')[3];

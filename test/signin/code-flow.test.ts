@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { Browser } from '../helpers/browser.ts';
+import { codeFlowStart, signInThroughPages, type CodeFlowStart, type SignedIn } from '../helpers/sign-in.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const CB = 'http://127.0.0.1:5999/cb';
@@ -24,51 +25,13 @@ async function rp(server: TestServer, clientId: string, secret?: string, auth?: 
   return oidc.discovery(new URL(server.url), clientId, secret, auth ?? (secret ? oidc.ClientSecretBasic(secret) : oidc.None()), { execute: [oidc.allowInsecureRequests] });
 }
 
-interface Started {
-  url: URL;
-  verifier: string;
-  state: string;
-  nonce: string;
-}
-
-async function authorizationUrl(config: oidc.Configuration, extra: Record<string, string> = {}): Promise<Started> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CB,
-    scope: 'openid profile email',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url, verifier, state, nonce };
+function authorizationUrl(config: oidc.Configuration, extra: Record<string, string> = {}): Promise<CodeFlowStart> {
+  return codeFlowStart(config, CB, extra);
 }
 
 /** Signs in on the login page and allows on the consent page when they appear; returns the callback URL. */
-async function signIn(browser: Browser, start: URL, credentials = ALICE): Promise<{ callback: URL; sawLogin: boolean; sawConsent: boolean }> {
-  let page: Page = await browser.request(start.href);
-  let sawLogin = false;
-  let sawConsent = false;
-  for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(CB); i++) {
-    const forms = parseForms(page.html, page.url);
-    if (forms.some((f) => 'password' in f.fields)) {
-      sawLogin = true;
-      page = await browser.submit(page, { username: credentials.username, password: credentials.password });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
-      sawConsent = true;
-      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    } else {
-      throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 400)}`);
-    }
-  }
-  const external = browser.lastExternal;
-  if (!external?.startsWith(CB)) assert.fail(`expected a redirect back to the client, got ${external}`);
-  const callback = new URL(external);
-  browser.lastExternal = undefined;
-  return { callback, sawLogin, sawConsent };
+async function signIn(browser: Browser, start: URL, credentials = ALICE): Promise<SignedIn> {
+  return signInThroughPages(browser, start.href, CB, credentials);
 }
 
 describe('authorization code flow', () => {

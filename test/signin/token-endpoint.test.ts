@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { Browser } from '../helpers/browser.ts';
+import { codeFlowStart, signInThroughPages } from '../helpers/sign-in.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const CB = 'http://127.0.0.1:5999/cb';
@@ -429,38 +430,14 @@ describe('opaque access tokens (features.accessTokenFormat = opaque)', () => {
   });
   after(() => server.close());
 
-  /** Signs in on the login page and allows on the consent page (as in code-flow.test.ts); returns the callback URL. */
+  /** Signs in on the login page and allows on the consent page; returns the callback URL. */
   async function signIn(browser: Browser, start: URL): Promise<URL> {
-    let page: Page = await browser.request(start.href);
-    for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(CB); i++) {
-      const forms = parseForms(page.html, page.url);
-      if (forms.some((f) => 'password' in f.fields)) {
-        page = await browser.submit(page, { username: ALICE.username, password: ALICE.password });
-      } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
-        page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-      } else {
-        throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 400)}`);
-      }
-    }
-    const external = browser.lastExternal;
-    if (!external?.startsWith(CB)) assert.fail(`expected a redirect back to the client, got ${external}`);
-    browser.lastExternal = undefined;
-    return new URL(external);
+    return (await signInThroughPages(browser, start.href, CB, ALICE)).callback;
   }
 
   it('issues pc_at_ access tokens from the code flow that UserInfo accepts', async () => {
     const config = await oidc.discovery(new URL(server.url), 'web', 'web-secret', oidc.ClientSecretBasic('web-secret'), { execute: [oidc.allowInsecureRequests] });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CB,
-      scope: 'openid profile email',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const { url, verifier, state, nonce } = await codeFlowStart(config, CB);
     const callback = await signIn(new Browser(server.url), url);
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     assert.ok(tokens.access_token.startsWith('pc_at_'), `opaque, prefixed token: ${tokens.access_token.slice(0, 12)}`);

@@ -54,7 +54,6 @@ export async function listDeliveries(actx: AdminCtx, tenantRef: string, query: Q
 
 export async function retryDelivery(actx: AdminCtx, tenantRef: string, id: string): Promise<void> {
   const tenant = await tenantOf(actx, tenantRef);
-  const mine = await actx.services.storage.outbox.list({ tenantId: tenant.id, status: 'failed', limit: 500 });
-  if (!mine.some((d) => d.id === id) || !(await actx.services.storage.outbox.retry(id))) throw new NotFound('no failed delivery with that id');
+  if (!(await actx.services.storage.outbox.retry(tenant.id, id))) throw new NotFound('no failed delivery with that id');
   await record(actx, { tenantId: tenant.id, action: 'delivery.retry', targetType: 'delivery', targetId: id });
 }

@@ -1,5 +1,6 @@
 /** The console's page frame and the pieces every page is built from (tables, pager, forms). */
 import { createHash } from 'node:crypto';
+import { htmlDocument } from '../../interaction/views/document.ts';
 import { html, type SafeHtml } from '../../interaction/views/html.ts';
 import { CONSOLE_STYLESHEET } from './stylesheet.ts';
 import type { ConsoleLocale } from './strings.ts';
@@ -49,17 +50,7 @@ export function page(frame: Frame, title: string, body: SafeHtml): string {
 ${SECTIONS.map((s) => html`<a href="${tenantPath(frame.tenant?.ref ?? '', s)}"${frame.current === s ? html` aria-current="page"` : ''}>${sectionLabel(frame.locale, s)}</a>`)}
 </nav>`
     : '';
-  return html`<!doctype html>
-<html lang="${frame.locale.tag}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} · ${t.console}</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
-<body>
-<div class="bar">
+  return htmlDocument({ lang: frame.locale.tag, title: `${title} · ${t.console}`, styles: { href: STYLESHEET_PATH }, body: html`<div class="bar">
 <a href="/admin">${t.console}</a>
 <div><span class="who">${frame.who}</span>
 <form class="inline" method="post" action="/admin/logout"><input type="hidden" name="csrf_token" value="${frame.csrf}"><button type="submit">${t.signOut}</button></form></div>
@@ -70,26 +61,13 @@ ${nav}
 ${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ''}
 ${frame.error ? html`<p class="alert" role="alert">${frame.error}</p>` : ''}
 ${body}
-</main>
-</body>
-</html>`.value;
+</main>` });
 }
 
 /** A standalone page without session (signed out, errors before sign-in). */
 export function barePage(locale: ConsoleLocale, title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="${locale.tag}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${locale.t.console}</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
-<body>
-<div class="bar"><a href="/admin">${locale.t.console}</a></div>
-<main><h1>${title}</h1>${body}</main>
-</body>
-</html>`.value;
+  return htmlDocument({ lang: locale.tag, title: `${title} · ${locale.t.console}`, styles: { href: STYLESHEET_PATH }, body: html`<div class="bar"><a href="/admin">${locale.t.console}</a></div>
+<main><h1>${title}</h1>${body}</main>` });
 }
 
 export interface Column<T> {

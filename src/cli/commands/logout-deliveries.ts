@@ -18,7 +18,7 @@ export const logoutDeliveriesCommand: Command = {
   summary: 'Show back-channel logout deliveries (pending, failed, delivered) or retry a failed one',
   usage: [
     'portcullis logout-deliveries list [--status pending|failed|delivered|all] [--limit N] [--any-kind] [--tenant SLUG]',
-    'portcullis logout-deliveries retry ID',
+    'portcullis logout-deliveries retry ID [--tenant SLUG]',
     '',
     'list prints the counts per status, then the most recent deliveries (pending and failed by default).',
     '--any-kind includes every outbox delivery (e.g. CIBA notifications), not only logout tokens.',
@@ -34,12 +34,12 @@ export const logoutDeliveriesCommand: Command = {
     if (action === 'retry' && !id) throw new CliError('logout-deliveries retry needs an ID');
     return withRuntime(values.config, io, async (rt) => {
       const outbox = rt.services.storage.outbox;
+      const tenant = await tenantOf(rt, values.tenant);
       if (action === 'retry') {
-        if (!(await outbox.retry(id ?? ''))) throw new CliError(`no failed delivery ${id}`);
+        if (!(await outbox.retry(tenant.id, id ?? ''))) throw new CliError(`no failed delivery ${id} in tenant ${tenant.slug}`);
         io.out(`delivery ${id} is pending again; a running server sends it at its next poll`);
         return 0;
       }
-      const tenant = await tenantOf(rt, values.tenant);
       const filter = { tenantId: tenant.id, ...(values['any-kind'] ? {} : { kind: BACKCHANNEL_LOGOUT_KIND }) };
       const counts = await outbox.counts(filter);
       io.out(`pending ${counts.pending}  failed ${counts.failed}  delivered ${counts.delivered}`);

@@ -6,8 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.ts';
 import { InvalidRequestUri, OAuthError } from '../../errors/oauth-error.ts';
-import { stylesheetHref } from '../../interaction/assets.ts';
-import { csrfToken } from '../../interaction/csrf.ts';
+import { clientViewOf, formFrame, sendPage } from '../../interaction/page-frame.ts';
 import { sealRequest } from '../../interaction/sealed-request.ts';
 import { currentSession } from '../../interaction/session.ts';
 import { pickLocale } from '../../interaction/views/i18n.ts';
@@ -24,15 +23,9 @@ export function targetOf(req: AuthorizationRequest): ResponseTarget {
   return target;
 }
 
-function clientView(client: ClientRecord) {
-  const m = client.metadata;
-  return {
-    name: m.client_name ?? m.client_id,
-    ...(m.logo_uri ? { logoUri: m.logo_uri } : {}),
-    ...(m.client_uri ? { clientUri: m.client_uri } : {}),
-    ...(m.policy_uri ? { policyUri: m.policy_uri } : {}),
-    ...(m.tos_uri ? { tosUri: m.tos_uri } : {}),
-  };
+/** The frame of a page of this authorization request: its locale and the request sealed in the form. */
+function frameOf(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, path: string) {
+  return formFrame(ctx, request, reply, pickLocale(req.uiLocales, request.headers['accept-language']), path, { request: sealRequest(ctx, req) });
 }
 
 export interface PageOptions {
@@ -43,46 +36,33 @@ export interface PageOptions {
 }
 
 export function renderLogin(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, options: PageOptions = {}): FastifyReply {
-  const locale = pickLocale(req.uiLocales, request.headers['accept-language']);
   const html = loginPage({
-    locale,
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}/login`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: { request: sealRequest(ctx, req) },
-    client: clientView(client),
+    ...frameOf(ctx, request, reply, req, '/login'),
+    client: clientViewOf(client),
     ...(options.username ?? req.loginHint ? { username: options.username ?? req.loginHint } : {}),
     ...(options.error ? { error: options.error } : {}),
     tenantName: ctx.tenant.name,
   });
-  return reply.code(options.status ?? 200).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  return sendPage(reply, html, options.status ?? 200);
 }
 
 function renderConsent(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, userName: string): FastifyReply {
   const html = consentPage({
-    locale: pickLocale(req.uiLocales, request.headers['accept-language']),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}/consent`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: { request: sealRequest(ctx, req) },
-    client: clientView(client),
+    ...frameOf(ctx, request, reply, req, '/consent'),
+    client: clientViewOf(client),
     user: { name: userName },
     scopes: req.scopes,
   });
-  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  return sendPage(reply, html);
 }
 
 function renderSelectAccount(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, user: UserRecord): FastifyReply {
   const html = selectAccountPage({
-    locale: pickLocale(req.uiLocales, request.headers['accept-language']),
-    stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-    action: `${ctx.tenant.basePath}/select-account`,
-    csrf: csrfToken(ctx, request, reply),
-    hidden: { request: sealRequest(ctx, req) },
-    client: clientView(client),
+    ...frameOf(ctx, request, reply, req, '/select-account'),
+    client: clientViewOf(client),
     user: { name: user.claims.name ?? user.username, username: user.username },
   });
-  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  return sendPage(reply, html);
 }
 
 /** RFC 9126 §4 / §7.3: a pushed request completes once; a second completion is refused. */

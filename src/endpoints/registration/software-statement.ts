@@ -3,27 +3,15 @@
  * issuer the operator trusts (`registration.softwareStatementIssuers`). Its claims take
  * precedence over the same members sent in the clear (§3.1.1).
  */
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import type { Config } from '../../config/schema.ts';
 import { InvalidSoftwareStatement, UnapprovedSoftwareStatement } from '../../errors/oauth-error.ts';
+import { keySetOf } from '../../keys/verification-keys.ts';
 
 type Trusted = Config['registration']['softwareStatementIssuers'][number];
 
 /** JWT claims that describe the statement itself, not the client. */
 const ENVELOPE = new Set(['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti']);
-
-const remoteSets = new Map<string, JWTVerifyGetKey>();
-
-function keysOf(trusted: Trusted): JWTVerifyGetKey | undefined {
-  if (trusted.jwks) return createLocalJWKSet(trusted.jwks);
-  if (!trusted.jwks_uri) return undefined;
-  let set = remoteSets.get(trusted.jwks_uri);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(trusted.jwks_uri), { timeoutDuration: 5000 });
-    remoteSets.set(trusted.jwks_uri, set);
-  }
-  return set;
-}
 
 /**
  * Verifies `statement` and returns the metadata it asserts (with `software_statement` issuer
@@ -41,7 +29,7 @@ export async function verifySoftwareStatement(config: Config, statement: unknown
   const trusted = config.registration.softwareStatementIssuers.find((t) => t.issuer === iss);
   // RFC 7591 §3.2.2: a statement from an issuer this server does not accept.
   if (!trusted) throw new UnapprovedSoftwareStatement('the software statement issuer is not trusted');
-  const keys = keysOf(trusted);
+  const keys = keySetOf(trusted);
   if (!keys) throw new UnapprovedSoftwareStatement('no keys are configured for the software statement issuer');
   let payload: Record<string, unknown>;
   try {

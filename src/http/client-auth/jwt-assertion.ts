@@ -2,21 +2,12 @@
  * `client_secret_jwt` and `private_key_jwt` (RFC 7523 §2.2 / §3, OIDC Core §9): the client
  * proves itself with a signed JWT — HMAC with its secret, or a signature by one of its keys.
  */
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  type JWTVerifyOptions,
-} from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { Ctx } from '../../context.ts';
 import type { TokenEndpointAuthMethod } from '../../domain/client.ts';
 import { InvalidRequest, ServerError } from '../../errors/oauth-error.ts';
 import { FAPI_ALGS, isFapi } from '../../fapi/profile.ts';
+import { keySetOf, verifyWithKeySet } from '../../keys/verification-keys.ts';
 import type { ClientRecord } from '../../storage/types.ts';
 import { authFailed, loadClient, requireRegisteredMethod } from './common.ts';
 import type { AuthenticatedClient } from './types.ts';
@@ -30,24 +21,6 @@ const MAX_JTI_LENGTH = 512;
 
 export const HMAC_ALGS = ['HS256', 'HS384', 'HS512'] as const;
 export const ASYMMETRIC_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
-
-/** Timeout for fetching a client's `jwks_uri`, in milliseconds. */
-const JWKS_TIMEOUT_MS = 3000;
-const MAX_CACHED_JWKS_URIS = 1000;
-const remoteJwks = new Map<string, JWTVerifyGetKey>();
-
-/** One remote key set per `jwks_uri`, so jose's fetch cache and cooldown are shared across requests. */
-function remoteKeySet(uri: string): JWTVerifyGetKey {
-  const cached = remoteJwks.get(uri);
-  if (cached) return cached;
-  const keySet = createRemoteJWKSet(new URL(uri), { timeoutDuration: JWKS_TIMEOUT_MS });
-  if (remoteJwks.size >= MAX_CACHED_JWKS_URIS) {
-    const oldest = remoteJwks.keys().next();
-    if (!oldest.done) remoteJwks.delete(oldest.value);
-  }
-  remoteJwks.set(uri, keySet);
-  return keySet;
-}
 
 function methodOfAlg(alg: string): TokenEndpointAuthMethod | undefined {
   if ((HMAC_ALGS as readonly string[]).includes(alg)) return 'client_secret_jwt';
@@ -176,25 +149,7 @@ function hmacKey(ctx: Ctx, client: ClientRecord): Uint8Array {
 
 /** The private_key_jwt verification keys: the registered `jwks`, or the registered `jwks_uri`. */
 function publicKeySet(client: ClientRecord): JWTVerifyGetKey {
-  const { jwks, jwks_uri: jwksUri } = client.metadata;
-  if (jwks) return createLocalJWKSet(jwks);
-  if (jwksUri) return remoteKeySet(jwksUri);
-  throw authFailed(`client ${client.clientId} registered neither jwks nor jwks_uri`);
-}
-
-/** jwtVerify against a key set, trying each candidate when several keys match the header. */
-async function verifyWithKeySet(assertion: string, keySet: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
-  try {
-    return (await jwtVerify(assertion, keySet, options)).payload;
-  } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
-    for await (const key of error) {
-      try {
-        return (await jwtVerify(assertion, key, options)).payload;
-      } catch (inner) {
-        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
-      }
-    }
-    throw new errors.JWSSignatureVerificationFailed();
-  }
+  const keySet = keySetOf(client.metadata);
+  if (!keySet) throw authFailed(`client ${client.clientId} registered neither jwks nor jwks_uri`);
+  return keySet;
 }

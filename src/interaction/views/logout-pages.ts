@@ -68,6 +68,8 @@ export interface AccountPageInput extends Frame {
   csrf: string;
   user?: { name: string };
   sessions: readonly AccountSessionView[];
+  /** The signed-in user's pending CIBA approval requests, linked from the page. */
+  pending?: { href: string; count: number };
   notice?: string;
 }
 
@@ -82,6 +84,7 @@ export function accountPage(input: AccountPageInput): string {
     t.accountTitle,
     html`<header><h1>${t.accountTitle}</h1><p class="muted">${t.signedInAs} <strong>${input.user.name}</strong></p></header>
 ${alert(input.notice)}
+${input.pending ? html`<p><a href="${input.pending.href}">${t.cibaPendingTitle} (${String(input.pending.count)})</a></p>` : ''}
 <ul class="sessions">
 ${input.sessions.map(
   (s) => html`<li data-sid="${s.sid}">

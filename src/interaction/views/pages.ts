@@ -2,6 +2,7 @@
  * The interaction pages (CONTRACT.md §3). Every page works without JavaScript, labels every
  * input, and escapes every value through `html`.
  */
+import { htmlDocument } from './document.ts';
 import { hiddenInputs, html, type SafeHtml } from './html.ts';
 import { scopeDescription, type Locale } from './i18n.ts';
 
@@ -25,21 +26,9 @@ export interface FormFrame extends Frame {
 }
 
 export function layout(frame: Frame, title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="${frame.locale.tag}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<link rel="stylesheet" href="${frame.stylesheetHref}">
-</head>
-<body>
-<main>
+  return htmlDocument({ lang: frame.locale.tag, title, styles: { href: frame.stylesheetHref }, body: html`<main>
 ${body}
-</main>
-</body>
-</html>`.value;
+</main>` });
 }
 
 export function clientHeader(client: ClientView, heading: string, lead: SafeHtml | string): SafeHtml {
@@ -167,23 +156,19 @@ export interface FormPostInput {
   nonce: string;
 }
 
+const FORM_POST_CSS = 'body{font-family:system-ui,sans-serif;display:flex;justify-content:center;padding:3rem}button{font:inherit;padding:.6rem 1.2rem}';
+
 /** OAuth 2.0 Form Post Response Mode §2; a visible button keeps it working without JavaScript. */
 export function formPostPage(input: FormPostInput): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
-<title>Continue</title>
-<style nonce="${input.nonce}">body{font-family:system-ui,sans-serif;display:flex;justify-content:center;padding:3rem}button{font:inherit;padding:.6rem 1.2rem}</style>
-</head>
-<body>
-<form method="post" action="${input.action}">
+  return htmlDocument({
+    lang: 'en',
+    title: 'Continue',
+    styles: { nonce: input.nonce, css: FORM_POST_CSS },
+    body: html`<form method="post" action="${input.action}">
 ${hiddenInputs(input.params)}
 <noscript><p>Your browser will not continue on its own. Press Continue.</p></noscript>
 <button type="submit">Continue</button>
 </form>
-<script nonce="${input.nonce}">document.forms[0].submit();</script>
-</body>
-</html>`.value;
+<script nonce="${input.nonce}">document.forms[0].submit();</script>`,
+  });
 }

@@ -15,6 +15,7 @@ import { lifecycleCases } from './cases/lifecycle.ts';
 import { outboxCases } from './cases/outbox.ts';
 import { parCases } from './cases/par.ts';
 import { sessionCases } from './cases/sessions.ts';
+import { tenantDeletionCases } from './cases/tenant-deletion.ts';
 import type { Storage } from '../types.ts';
 
 /**
@@ -35,5 +36,6 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
     outboxCases(open);
     deviceCibaCases(open);
     parCases(open);
+    tenantDeletionCases(open);
   });
 }

@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
-import type { ClientMetadata } from '../../domain/client.ts';
-import type { UserClaims } from '../../domain/user.ts';
-import type { AdminRepo, ClientSource } from '../types.ts';
+import type { AdminRepo } from '../types.ts';
 import { withAdminTables } from './admin-tables.ts';
-import { count, fromJson, pageSize, toPage } from './util.ts';
+import { toRecord as clientFromRow } from './clients.ts';
+import { toRecord as consentFromRow } from './consents.ts';
+import { toRecord as sessionFromRow } from './sessions.ts';
+import { toRecord as tenantFromRow } from './tenants.ts';
+import { toRecord as userFromRow } from './users.ts';
+import { count, pageSize, toPage } from './util.ts';
 import type { Db } from './util.ts';
 
 /** Rows that start with `prefix`, through the index: `key >= prefix AND key < prefix + U+FFFF`. */
@@ -11,15 +14,39 @@ function prefixRange(prefix: string | undefined): [string, string] | undefined {
   return prefix ? [prefix, `${prefix}\uffff`] : undefined;
 }
 
-/** Tables whose rows belong to one tenant and go with it. */
-const TENANT_TABLES = [
+/** Tables whose rows belong to one tenant and go with it (every table with a `tenant_id` but those below). */
+export const TENANT_TABLES = [
   'session_clients', 'sessions', 'codes', 'tokens', 'grants', 'consents', 'replay', 'signing_keys',
   'users', 'clients', 'initial_access_tokens', 'admins',
+  'outbox', 'outbox_breakers', 'device_codes', 'ciba_requests', 'par_requests',
 ] as const;
+
+/** Tables with a `tenant_id` whose rows outlive the tenant: the audit log records the deletion itself. */
+export const TENANT_TABLES_KEPT = ['audit_log'] as const;
 
 /** Admin queries: filtered, keyset-paginated lists and bulk state changes. */
 export function adminRepo(base: Db): AdminRepo {
   const db = withAdminTables(base);
+
+  /** Revokes the live grants whose `column` is `value`, and their tokens; returns how many grants. */
+  async function revokeGrantsWhere(tenantId: string, column: 'client_id' | 'sub', value: string, now: number): Promise<number> {
+    const result = await db
+      .updateTable('grants')
+      .set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where(column, '=', value)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    await db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where(column, '=', value)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return count(result.numUpdatedRows);
+  }
+
   return {
     async isAdmin(tenantId, sub) {
       const row = await db.selectFrom('admins').select('sub').where('tenant_id', '=', tenantId).where('sub', '=', sub).executeTakeFirst();
@@ -46,7 +73,7 @@ export function adminRepo(base: Db): AdminRepo {
       if (range) query = query.where('slug', '>=', range[0]).where('slug', '<', range[1]);
       if (options?.cursor !== undefined) query = query.where('slug', '>', options.cursor);
       const rows = await query.orderBy('slug').limit(limit + 1).execute();
-      return toPage(rows, limit, (r) => r.slug, (r) => ({ id: r.id, slug: r.slug, name: r.name, createdAt: r.created_at }));
+      return toPage(rows, limit, (r) => r.slug, tenantFromRow);
     },
 
     async listClients(tenantId, options) {
@@ -57,17 +84,7 @@ export function adminRepo(base: Db): AdminRepo {
       if (range) query = query.where('client_id', '>=', range[0]).where('client_id', '<', range[1]);
       if (options?.cursor !== undefined) query = query.where('client_id', '>', options.cursor);
       const rows = await query.orderBy('client_id').limit(limit + 1).execute();
-      return toPage(rows, limit, (r) => r.client_id, (r) => ({
-        tenantId: r.tenant_id,
-        clientId: r.client_id,
-        secretHash: r.secret_hash,
-        secretEncrypted: r.secret_encrypted,
-        metadata: fromJson<ClientMetadata>(r.metadata),
-        source: r.source as ClientSource,
-        registrationTokenHash: r.registration_token_hash,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      }));
+      return toPage(rows, limit, (r) => r.client_id, clientFromRow);
     },
 
     async listUsers(tenantId, options) {
@@ -77,16 +94,7 @@ export function adminRepo(base: Db): AdminRepo {
       if (range) query = query.where('username_lower', '>=', range[0]).where('username_lower', '<', range[1]);
       if (options?.cursor !== undefined) query = query.where('username_lower', '>', options.cursor);
       const rows = await query.orderBy('username_lower').limit(limit + 1).execute();
-      return toPage(rows, limit, (r) => r.username_lower, (r) => ({
-        tenantId: r.tenant_id,
-        id: r.id,
-        username: r.username,
-        passwordHash: r.password_hash,
-        claims: fromJson<UserClaims>(r.claims),
-        disabled: r.disabled !== 0,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      }));
+      return toPage(rows, limit, (r) => r.username_lower, userFromRow);
     },
 
     async listConsents(tenantId, options) {
@@ -106,14 +114,7 @@ export function adminRepo(base: Db): AdminRepo {
         query = query.where((eb) => eb.or([eb('client_id', '>', clientId), eb.and([eb('client_id', '=', clientId), eb('sub', '>', sub)])]));
       }
       const rows = await query.orderBy('client_id').orderBy('sub').limit(limit + 1).execute();
-      return toPage(rows, limit, (r) => JSON.stringify([r.client_id, r.sub]), (r) => ({
-        tenantId: r.tenant_id,
-        sub: r.sub,
-        clientId: r.client_id,
-        scope: r.scope,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      }));
+      return toPage(rows, limit, (r) => JSON.stringify([r.client_id, r.sub]), consentFromRow);
     },
 
     async listSessions(tenantId, now, options) {
@@ -127,56 +128,13 @@ export function adminRepo(base: Db): AdminRepo {
       if (options?.sub !== undefined) query = query.where('sub', '=', options.sub);
       if (options?.cursor !== undefined) query = query.where('id', '>', options.cursor);
       const rows = await query.orderBy('id').limit(limit + 1).execute();
-      return toPage(rows, limit, (r) => r.id, (r) => ({
-        tenantId: r.tenant_id,
-        id: r.id,
-        cookieHash: r.cookie_hash,
-        sub: r.sub,
-        authTime: r.auth_time,
-        acr: r.acr,
-        amr: fromJson<string[]>(r.amr),
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        endedAt: r.ended_at,
-        clients: [],
-      }));
+      // The list shows sessions only; their clients are read per session when one is opened.
+      return toPage(rows, limit, (r) => r.id, (r) => sessionFromRow(r, []));
     },
 
-    async revokeClientGrants(tenantId, clientId, now) {
-      const result = await db
-        .updateTable('grants')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      await db
-        .updateTable('tokens')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('client_id', '=', clientId)
-        .where('revoked_at', 'is', null)
-        .execute();
-      return count(result.numUpdatedRows);
-    },
+    revokeClientGrants: (tenantId, clientId, now) => revokeGrantsWhere(tenantId, 'client_id', clientId, now),
 
-    async revokeUserGrants(tenantId, sub, now) {
-      const result = await db
-        .updateTable('grants')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('sub', '=', sub)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      await db
-        .updateTable('tokens')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('sub', '=', sub)
-        .where('revoked_at', 'is', null)
-        .execute();
-      return count(result.numUpdatedRows);
-    },
+    revokeUserGrants: (tenantId, sub, now) => revokeGrantsWhere(tenantId, 'sub', sub, now),
 
     async claimSetting(key, value, now) {
       const result = await db

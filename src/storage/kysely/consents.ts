@@ -3,7 +3,8 @@ import type { Row } from './db.ts';
 import { count } from './util.ts';
 import type { Db } from './util.ts';
 
-function toRecord(row: Row<'consents'>): ConsentRecord {
+/** A `consents` row as a record. */
+export function toRecord(row: Row<'consents'>): ConsentRecord {
   return {
     tenantId: row.tenant_id,
     sub: row.sub,

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { OutboxDelivery, OutboxInsert, OutboxRepo, OutboxStatus } from '../types.ts';
-import type { Row } from './db.ts';
+import type { OutboxTable, Row } from './db.ts';
 import { count, fromJson, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
@@ -62,6 +62,25 @@ export async function insertOutboxRows(db: Db, rows: readonly OutboxInsert[]): P
     .execute();
 }
 
+/** What an attempt's outcome sets on its row, besides what every outcome sets. */
+type AttemptOutcome = Pick<Updateable<OutboxTable>, 'status' | 'next_attempt_at_ms' | 'delivered_at_ms' | 'last_status' | 'last_error'>;
+
+/**
+ * Records one attempt on a row that `owner` has claimed and that is still pending: counts it,
+ * frees the lease and applies `outcome`. Returns the row's tenant and client, or undefined
+ * when `owner` no longer holds the row (its lease lapsed and another dispatcher took it).
+ */
+function recordAttempt(db: Db, id: string, owner: string, nowMs: number, outcome: AttemptOutcome) {
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ ...outcome, attempts: eb('attempts', '+', 1), last_attempt_at_ms: nowMs, lease_owner: null, lease_until_ms: null }))
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'pending')
+    .returning(['tenant_id', 'client_id'])
+    .executeTakeFirst();
+}
+
 /** The durable outbox and its per-client circuit breakers. */
 export function outboxRepo(db: Db): OutboxRepo {
   return {
@@ -119,23 +138,7 @@ export function outboxRepo(db: Db): OutboxRepo {
 
     async succeed(id, owner, nowMs, status) {
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('outbox')
-          .set((eb) => ({
-            status: 'delivered',
-            attempts: eb('attempts', '+', 1),
-            delivered_at_ms: nowMs,
-            last_attempt_at_ms: nowMs,
-            last_status: status,
-            last_error: null,
-            lease_owner: null,
-            lease_until_ms: null,
-          }))
-          .where('id', '=', id)
-          .where('lease_owner', '=', owner)
-          .where('status', '=', 'pending')
-          .returning(['tenant_id', 'client_id'])
-          .executeTakeFirst();
+        const row = await recordAttempt(trx, id, owner, nowMs, { status: 'delivered', delivered_at_ms: nowMs, last_status: status, last_error: null });
         if (!row) return false;
         await trx.deleteFrom('outbox_breakers').where('tenant_id', '=', row.tenant_id).where('client_id', '=', row.client_id).execute();
         return true;
@@ -145,23 +148,12 @@ export function outboxRepo(db: Db): OutboxRepo {
     async fail(id, owner, failure) {
       return db.transaction().execute(async (trx) => {
         const exhausted = failure.retryAtMs === null;
-        const row = await trx
-          .updateTable('outbox')
-          .set((eb) => ({
-            status: exhausted ? 'failed' : 'pending',
-            attempts: eb('attempts', '+', 1),
-            next_attempt_at_ms: failure.retryAtMs ?? failure.nowMs,
-            last_attempt_at_ms: failure.nowMs,
-            last_status: failure.status,
-            last_error: failure.error.slice(0, 300),
-            lease_owner: null,
-            lease_until_ms: null,
-          }))
-          .where('id', '=', id)
-          .where('lease_owner', '=', owner)
-          .where('status', '=', 'pending')
-          .returning(['tenant_id', 'client_id'])
-          .executeTakeFirst();
+        const row = await recordAttempt(trx, id, owner, failure.nowMs, {
+          status: exhausted ? 'failed' : 'pending',
+          next_attempt_at_ms: failure.retryAtMs ?? failure.nowMs,
+          last_status: failure.status,
+          last_error: failure.error.slice(0, 300),
+        });
         if (!row) return false;
         const breaker = await trx
           .insertInto('outbox_breakers')
@@ -208,10 +200,11 @@ export function outboxRepo(db: Db): OutboxRepo {
       return out;
     },
 
-    async retry(id) {
+    async retry(tenantId, id) {
       const result = await db
         .updateTable('outbox')
         .set({ status: 'pending', attempts: 0, next_attempt_at_ms: 0, lease_owner: null, lease_until_ms: null })
+        .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .executeTakeFirst();

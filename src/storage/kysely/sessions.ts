@@ -4,7 +4,8 @@ import type { Row } from './db.ts';
 import { count, fromJson, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
-function toRecord(row: Row<'sessions'>, clients: string[]): SessionRecord {
+/** A `sessions` row as a record, with the client ids linked to it. */
+export function toRecord(row: Row<'sessions'>, clients: string[]): SessionRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,

@@ -3,7 +3,8 @@ import type { TenantRecord, TenantRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import type { Db } from './util.ts';
 
-function toRecord(row: Row<'tenants'>): TenantRecord {
+/** A `tenants` row as a record. */
+export function toRecord(row: Row<'tenants'>): TenantRecord {
   return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
 }
 

@@ -4,7 +4,8 @@ import type { Row } from './db.ts';
 import { count, fromJson, pageSize, toJson, toPage } from './util.ts';
 import type { Db } from './util.ts';
 
-function toRecord(row: Row<'users'>): UserRecord {
+/** A `users` row as a record; the admin queries map their rows with it too. */
+export function toRecord(row: Row<'users'>): UserRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,

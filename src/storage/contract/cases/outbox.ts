@@ -66,8 +66,9 @@ export function outboxCases(open: OpenStorage): void {
       assert.equal(failed?.lastStatus, 503);
       assert.equal(failed?.lastError, 'HTTP 503');
       assert.deepEqual(await claim('a', T0 + 1_000_000, tenant), []);
-      assert.equal(await storage().outbox.retry(row.id), true);
-      assert.equal(await storage().outbox.retry(row.id), false, 'only failed rows');
+      assert.equal(await storage().outbox.retry(freshTenant(), row.id), false, 'only the tenant\'s own rows');
+      assert.equal(await storage().outbox.retry(tenant, row.id), true);
+      assert.equal(await storage().outbox.retry(tenant, row.id), false, 'only failed rows');
       assert.equal((await claim('a', T0 + 1_000_000, tenant))[0]?.attempts, 0);
     });
 
