@@ -1,0 +1,173 @@
+/**
+ * What the interoperability suites share: one realistic configuration (users, clients for every
+ * flow, a protected resource), and a user agent that signs in through the pages and hands back
+ * whatever the client's redirect URI received, wherever the response mode put it.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+
+export const CB = 'http://127.0.0.1:5999/cb';
+export const BYE = 'http://127.0.0.1:5999/bye';
+export const API = 'https://api.example.com';
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const ALICE = {
+  username: 'alice',
+  password: 'correct horse battery staple',
+  name: 'Alice Liddell',
+  given_name: 'Alice',
+  family_name: 'Liddell',
+  email: 'alice@example.com',
+  email_verified: true,
+};
+
+export interface ClientKey {
+  privateKey: CryptoKey;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** An RS256 key pair for private_key_jwt, with a kid, exportable so a non-JavaScript client can use it. */
+export async function clientKey(kid: string): Promise<ClientKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256' };
+  return { privateKey, privateJwk, publicJwk };
+}
+
+/** The configuration every interop file starts its server with. */
+export function interopConfig(key: ClientKey): Record<string, unknown> {
+  const code = ['authorization_code', 'refresh_token'];
+  return {
+    users: [ALICE],
+    resources: [{ identifier: API, scopes: ['read', 'write'] }],
+    clients: [
+      { client_id: 'web', client_secret: 'web-secret', client_name: 'Web App', redirect_uris: [CB], post_logout_redirect_uris: [BYE], grant_types: code, scope: 'openid profile email offline_access' },
+      { client_id: 'web-post', client_secret: 'post-secret', redirect_uris: [CB], token_endpoint_auth_method: 'client_secret_post', grant_types: code, scope: 'openid profile email offline_access', skip_consent: true },
+      { client_id: 'pkjwt', redirect_uris: [CB], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grant_types: [...code, 'client_credentials'], scope: 'openid profile email offline_access read', skip_consent: true },
+      { client_id: 'spa', redirect_uris: [CB], token_endpoint_auth_method: 'none', grant_types: code, scope: 'openid profile offline_access', skip_consent: true },
+      { client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read write' },
+      { client_id: 'svc-post', client_secret: 'svc-post-secret', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'], scope: 'read' },
+      {
+        client_id: 'exchanger', client_secret: 'exchanger-secret', redirect_uris: [CB], grant_types: [...code, TOKEN_EXCHANGE], scope: 'openid profile offline_access read', skip_consent: true,
+        token_exchange: { allowed_audiences: [API] },
+      },
+      {
+        client_id: 'hybrid', client_secret: 'hybrid-secret', redirect_uris: [CB], skip_consent: true, scope: 'openid profile email',
+        response_types: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'], grant_types: ['authorization_code', 'implicit'],
+      },
+    ],
+  };
+}
+
+export interface Arrival {
+  /** The URL the user agent was sent to (query or fragment response modes). */
+  url: URL;
+  /** The parameters, wherever the response mode put them. */
+  params: URLSearchParams;
+  mode: 'query' | 'fragment' | 'form_post';
+  /** The pages the user saw, in order. */
+  pages: string[];
+}
+
+/** Follows `start` through login, consent and account selection; returns what reached the redirect URI. */
+export async function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: { username: string; password: string } = ALICE): Promise<Arrival> {
+  browser.lastExternal = undefined;
+  let page: Page = await browser.request(String(start));
+  const pages: string[] = [];
+  for (let step = 0; step < 6; step++) {
+    const external = browser.lastExternal as string | undefined;
+    if (external !== undefined) {
+      browser.lastExternal = undefined;
+      if (!external.startsWith(redirectUri)) assert.fail(`redirected to ${external}, expected ${redirectUri}`);
+      const url = new URL(external);
+      if (url.hash) return { url, params: new URLSearchParams(url.hash.slice(1)), mode: 'fragment', pages };
+      return { url, params: url.searchParams, mode: 'query', pages };
+    }
+    const forms = parseForms(page.html, page.url);
+    const formPost = forms.find((f) => f.action === redirectUri);
+    if (formPost) return { url: new URL(redirectUri), params: new URLSearchParams(formPost.fields), mode: 'form_post', pages };
+    if (forms.some((f) => 'password' in f.fields)) {
+      pages.push('login');
+      page = await browser.submit(page, { username: who.username, password: who.password });
+    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
+      pages.push('consent');
+      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
+    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'continue'))) {
+      pages.push('select_account');
+      page = await browser.submit(page, {}, { name: 'decision', value: 'continue' });
+    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'logout'))) {
+      pages.push('logout');
+      page = await browser.submit(page, {}, { name: 'decision', value: 'logout' });
+    } else {
+      throw new Error(`unexpected page ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
+    }
+  }
+  throw new Error('the user agent never reached the redirect URI');
+}
+
+export const basic = (id: string, secret: string): string =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** POSTs a form (repeating keys given as arrays) and returns status, headers and parsed JSON body. */
+export async function postForm(url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, redirect: 'manual' });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = {};
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** A loopback server recording JSON POSTs (the operator's CIBA webhook, for instance). */
+export class Recorder {
+  readonly received: Array<{ path: string; body: Record<string, unknown> }> = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        } catch {
+          body = {};
+        }
+        this.received.push({ path: req.url ?? '', body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.server = server;
+  }
+
+  /** The first recorded POST matching `match`; fails after `ms` (a safety net, not a timing assertion). */
+  async waitFor(match: (r: { path: string; body: Record<string, unknown> }) => boolean, ms = 15_000): Promise<{ path: string; body: Record<string, unknown> }> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.received.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`nothing matching arrived; got ${JSON.stringify(this.received.map((r) => r.path))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
