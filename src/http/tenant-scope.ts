@@ -4,7 +4,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx, Services } from '../context.ts';
-import { NotFound } from '../errors/oauth-error.ts';
+import { MethodNotAllowed, NotFound } from '../errors/oauth-error.ts';
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
 import type { TenantRegistry } from '../tenancy/registry.ts';
 
 declare module 'fastify' {
@@ -29,7 +31,26 @@ export function registerTenantScopes(app: FastifyInstance, services: Services, r
       if (!tenant || (prefix && !slug)) throw new NotFound('unknown tenant');
       request.ctx = { ...services, tenant };
     });
+    const allowed = new Map<string, Set<string>>();
+    scoped.addHook('onRoute', (route) => {
+      const methods = allowed.get(route.routePath) ?? new Set<string>();
+      for (const m of [route.method].flat()) methods.add(m);
+      allowed.set(route.routePath, methods);
+    });
     for (const register of routes) register(scoped);
+    // RFC 9110 §15.5.6: a known path asked with another method is 405 with Allow, not 404.
+    for (const [path, methods] of [...allowed]) {
+      const others = HTTP_METHODS.filter((m) => !methods.has(m));
+      if (others.length === 0) continue;
+      const allow = [...methods].join(', ');
+      scoped.route({
+        method: others,
+        url: path,
+        handler: async () => {
+          throw new MethodNotAllowed(`this endpoint accepts ${allow}`, { headers: { allow } });
+        },
+      });
+    }
   };
   void app.register(scope(''));
   void app.register(scope('/t/:tenant'), { prefix: '/t/:tenant' });

@@ -52,6 +52,9 @@ export interface ResponseTarget {
   parHash?: string;
 }
 
+/** The longest `state` accepted. */
+export const MAX_STATE_LENGTH = 4096;
+
 export interface TrustedClient {
   client: ClientRecord;
   redirectUri: string;
@@ -66,6 +69,9 @@ export async function trustClient(ctx: Ctx, params: Params): Promise<TrustedClie
   if (!clientId) throw new InvalidRequest('missing client_id');
   const client = await ctx.storage.clients.get(ctx.tenant.id, clientId);
   if (!client) throw new InvalidRequest('unknown client', { detail: `client_id ${clientId}` });
+  // RFC 6749 §4.1.2 echoes state in the redirect: one that would not fit in a Location header
+  // that clients accept (16 KB in Node) is refused here, before anything is redirected.
+  if ((params.get('state')?.length ?? 0) > MAX_STATE_LENGTH) throw new InvalidRequest(`state is longer than ${MAX_STATE_LENGTH} characters`);
   const registered = client.metadata.redirect_uris;
   const requested = params.get('redirect_uri');
   if (requested === undefined) {

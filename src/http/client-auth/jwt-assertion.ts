@@ -15,7 +15,7 @@ import type { AuthenticatedClient } from './types.ts';
 /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. */
 export const CLOCK_TOLERANCE = 30;
 /** Longest accepted assertion lifetime (`exp − iat`, or `exp − now` without `iat`), in seconds. */
-export const MAX_ASSERTION_LIFETIME = 600;
+export const MAX_ASSERTION_LIFETIME = 3600;
 /** Longest accepted `jti`: it is stored in the replay cache. */
 const MAX_JTI_LENGTH = 512;
 

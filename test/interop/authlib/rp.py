@@ -17,7 +17,6 @@ from authlib.jose import JsonWebKey, jwt
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.client import OAuth2Client
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
-from authlib.oauth2.rfc7523.assertion import private_key_jwt_sign
 from authlib.oidc.core import CodeIDToken
 
 
@@ -55,16 +54,6 @@ class Transport:
         return self.request('POST', url, data=data, headers=headers, auth=auth, **kwargs)
 
 
-class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
-    """Authlib's private_key_jwt with a five-minute assertion instead of its default hour:
-    Portcullis refuses client assertions living longer than ten minutes (RFC 7523 §3 (4) lets
-    an authorization server reject an exp unreasonably far in the future)."""
-
-    def sign(self, auth, token_endpoint):
-        return private_key_jwt_sign(auth.client_secret, client_id=auth.client_id,
-                                    token_endpoint=token_endpoint, alg=self.alg, expires_in=300)
-
-
 def get_json(url, token=None):
     headers = {'Accept': 'application/json'}
     if token:
@@ -85,9 +74,8 @@ def client_for(args, meta):
         redirect_uri=args.get('redirect_uri'), scope=args.get('scope'),
         code_challenge_method='S256', token_endpoint=meta['token_endpoint'])
     if method == 'private_key_jwt':
-        client.register_client_auth_method(
-            PrivateKeyJWT(meta['token_endpoint']) if args.get('default_assertion_lifetime')
-            else ShortLivedPrivateKeyJWT(meta['token_endpoint']))
+        # Authlib's own private_key_jwt, with its default one-hour assertion lifetime.
+        client.register_client_auth_method(PrivateKeyJWT(meta['token_endpoint']))
     return client
 
 
