@@ -78,6 +78,19 @@ describe('foundation', () => {
     }
   });
 
+  it('answers a known path asked with another method with 405 and Allow', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/token', 'POST'],
+      ['DELETE', '/t/acme/revoke', 'POST'],
+      ['POST', '/.well-known/openid-configuration', 'GET, HEAD'],
+    ] as const) {
+      const res = await fetch(server.url + path, { method });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.get('allow'), allow);
+      assert.equal(((await res.json()) as { error: string }).error, 'method_not_allowed');
+    }
+  });
+
   it('reports health and readiness', async () => {
     assert.deepEqual((await json(`${server.url}/healthz`)).body, { status: 'ok' });
     const ready = await json(`${server.url}/readyz`);

@@ -170,6 +170,8 @@ describe('authorization code flow', () => {
       `client_id=web&redirect_uri=${encodeURIComponent(`${CB}/x`)}&response_type=code&scope=openid`,
       `client_id=web&redirect_uri=${encodeURIComponent(`${CB}?a=1`)}&response_type=code&scope=openid`,
       `client_id=web&client_id=web&redirect_uri=${encodeURIComponent(CB)}&response_type=code&scope=openid`,
+      // A state too long to echo in a Location header.
+      `client_id=web&redirect_uri=${encodeURIComponent(CB)}&response_type=code&scope=openid&state=${'s'.repeat(4097)}`,
     ];
     for (const query of cases) {
       const res = await fetch(`${server.url}/authorize?${query}`, { redirect: 'manual' });
