@@ -1,6 +1,7 @@
 /**
  * buildApp: the whole HTTP surface, without listening (tests use `inject()` or listen themselves).
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import cookie from '@fastify/cookie';
@@ -12,6 +13,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { pathInsertionRoutes } from './endpoints/discovery/path-insertion.ts';
 import { healthRoutes } from './endpoints/health/route.ts';
 import { metricsRoutes } from './metrics/http.ts';
+import { tracingHooks } from './ops/tracing.ts';
 import { tenantRoutes } from './endpoints/index.ts';
 import { adminRoutes } from './admin/index.ts';
 import type { TenantRegistry } from './tenancy/registry.ts';
@@ -48,6 +50,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
+    // Unique across instances and workers, so one request's log line can be found anywhere.
+    genReqId: () => randomUUID(),
   });
 
   await app.register(cookie);
@@ -80,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(render);
   app.setNotFoundHandler((request, reply) => render(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
+  // Issue 11: request spans when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing otherwise).
+  tracingHooks(app);
   // Issue 11: /metrics and its request hooks, before every route they measure.
   if (services.config.operations.metrics) metricsRoutes(app, services);
   healthRoutes(app, services);

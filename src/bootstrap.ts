@@ -43,7 +43,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   }
   const database = withReadCache(await openStorage(config.database), config.lifetimes.readCache * 1000);
   // Issue 11: with Redis configured, replay caches live there (shared by every instance).
-  const storage = config.redis ? (await withRedis(database, config.redis)).storage : database;
+  const storage = config.redis ? (await withRedis(database, config.redis, config.redisKeyPrefix)).storage : database;
   try {
     const applied = await storage.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

@@ -13,7 +13,9 @@ import { pino } from 'pino';
 import { runPrimary } from './cluster/primary.ts';
 import { useClusterMetrics } from './cluster/worker.ts';
 import { workerCount } from './cluster/workers.ts';
+import { drain } from './cluster/drain.ts';
 import { startMaintenance } from './ops/maintenance.ts';
+import { startTracing, stopTracing } from './ops/tracing.ts';
 
 export async function serve(argv: readonly string[]): Promise<void> {
   let config;
@@ -49,6 +51,7 @@ export async function serve(argv: readonly string[]): Promise<void> {
     return;
   }
   if (cluster.isWorker) useClusterMetrics();
+  await startTracing(process.env);
   let runtime;
   try {
     runtime = await bootstrap(config, cluster.isWorker ? { provision: false } : {});
@@ -77,10 +80,11 @@ export async function serve(argv: readonly string[]): Promise<void> {
     runtime.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 9000);
     force.unref();
-    app
-      .close()
+    // In-flight requests get up to 6 s; the rest of the 9 s goes to closing the outbox and storage.
+    drain(app, 6000)
       .then(() => outbox.stop())
       .then(() => maintenance.stop())
+      .then(() => stopTracing())
       .then(() => runtime.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

@@ -13,6 +13,10 @@ export interface LoginThrottle {
   check(key: string): ThrottleResult;
   fail(key: string): void;
   succeed(key: string): void;
+  /** Reads the shared counter of `key` (when counters are shared), so the next `check` sees every instance's failures. */
+  sync(key: string): Promise<void>;
+  /** `fail`, resolving once the shared counter has counted it. */
+  failShared(key: string): Promise<void>;
 }
 
 export interface ThrottleOptions {
@@ -27,11 +31,13 @@ export interface ThrottleOptions {
 
 /**
  * Failure counters kept where every instance sees them (Redis, storage/redis/counters.ts).
- * Calls never block: `view` answers from what this process last saw of the shared counter.
+ * `view` never blocks: it answers from what this process last saw of the shared counter
+ * (`sync` and `add` update that).
  */
 export interface SharedCounters {
   view(name: string, key: string): { count: number; retryAfter: number } | undefined;
-  add(name: string, key: string, windowSeconds: number): void;
+  sync(name: string, key: string): Promise<void>;
+  add(name: string, key: string, windowSeconds: number): Promise<void>;
   clear(name: string, key: string): void;
 }
 
@@ -57,6 +63,16 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
     return kept;
   };
 
+  const failLocally = (key: string) => {
+    const list = recent(key);
+    list.push(now());
+    if (!failures.has(key) && failures.size >= maxKeys) {
+      const first = failures.keys().next();
+      if (!first.done) failures.delete(first.value);
+    }
+    failures.set(key, list.slice(-options.limit));
+  };
+
   return {
     check(key) {
       const list = recent(key);
@@ -66,15 +82,17 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
       const oldest = list[list.length - options.limit] ?? now();
       return { allowed: false, retryAfter: Math.max(1, Math.ceil(oldest + options.windowSeconds - now())) };
     },
+    async sync(key) {
+      await shared?.sync(name, key);
+    },
+    async failShared(key) {
+      const counted = shared?.add(name, key, options.windowSeconds);
+      failLocally(key);
+      await counted;
+    },
     fail(key) {
-      shared?.add(name, key, options.windowSeconds);
-      const list = recent(key);
-      list.push(now());
-      if (!failures.has(key) && failures.size >= maxKeys) {
-        const first = failures.keys().next();
-        if (!first.done) failures.delete(first.value);
-      }
-      failures.set(key, list.slice(-options.limit));
+      void shared?.add(name, key, options.windowSeconds);
+      failLocally(key);
     },
     succeed(key) {
       failures.delete(key);
@@ -104,8 +122,21 @@ export function observeLogins(observer: ((ok: boolean) => void) | undefined): vo
   loginObserver = observer;
 }
 
-/** The login page and the password grant both go through these two calls. */
+/** The login page and the password grant both go through these calls (`checkShared`/`recordShared` where they can wait). */
 export const loginThrottle = {
+  /** `check`, after reading the counters every instance shares (Redis), so their failures count at once. */
+  async checkShared(attempt: LoginAttempt): Promise<ThrottleResult> {
+    const [user, ip] = keys(attempt);
+    await Promise.all([byUser.sync(user), byIp.sync(ip)]);
+    return loginThrottle.check(attempt);
+  },
+  /** `record`, resolving once a failure is counted where every instance sees it. */
+  async recordShared(attempt: LoginAttempt, ok: boolean): Promise<void> {
+    if (ok) return loginThrottle.record(attempt, ok);
+    const [user, ip] = keys(attempt);
+    loginObserver?.(ok);
+    await Promise.all([byUser.failShared(user), byIp.failShared(ip)]);
+  },
   check(attempt: LoginAttempt): ThrottleResult {
     const [user, ip] = keys(attempt);
     const results = [byUser.check(user), byIp.check(ip)];

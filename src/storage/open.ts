@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import type Sqlite from 'better-sqlite3';
 import type { Database } from './kysely/db.ts';
 import { kyselyStorage } from './kysely/storage.ts';
+import { tracingPlugins } from '../ops/tracing.ts';
 import type { Storage } from './types.ts';
 
 const SQLITE_PREFIX = 'sqlite:';
@@ -53,7 +54,7 @@ async function openSqlite(path: string): Promise<Storage> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: tracingPlugins('sqlite') });
   return kyselyStorage(db, 'sqlite');
 }
 
@@ -97,6 +98,6 @@ async function openPostgres(url: string): Promise<Storage> {
   // would crash the process. The pool has already discarded the client, and the next
   // query opens a fresh connection, so there is nothing else to do.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: tracingPlugins('postgres') });
   return { ...kyselyStorage(db, 'postgres'), poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) };
 }

@@ -76,7 +76,9 @@ export class Deployment {
   /** Writes a config file shared by the instances (each gets its own port through PORTCULLIS_PORT). */
   writeConfig(config: Record<string, unknown>): string {
     const file = join(this.dir, `config-${randomBytes(3).toString('hex')}.json`);
-    writeFileSync(file, JSON.stringify({ host: '127.0.0.1', database: this.databaseUrl, redis: this.services.redisUrl, dataDir: this.dir, ...config }));
+    // Redis outlives test runs and is shared by concurrent ones: each deployment keeps to its own keys.
+    const redisKeyPrefix = `${this.schema}:`;
+    writeFileSync(file, JSON.stringify({ host: '127.0.0.1', database: this.databaseUrl, redis: this.services.redisUrl, redisKeyPrefix, dataDir: this.dir, ...config }));
     return file;
   }
 

@@ -4,16 +4,16 @@
  */
 import { Redis } from 'ioredis';
 
-/** Every key Portcullis writes starts with this, so a shared Redis can be inspected or flushed by prefix. */
-export const KEY_PREFIX = 'portcullis:';
 
 /**
  * Connects to `url` and waits until the server answers. Commands fail fast instead of queueing
  * while the connection is down: a replay check that cannot be made must fail the request, not
  * hang it (the caller answers server_error and accepts nothing).
  */
-export async function openRedis(url: string): Promise<Redis> {
+export async function openRedis(url: string, keyPrefix: string): Promise<Redis> {
   const redis = new Redis(url, {
+    // Every key this connection touches starts with the prefix: deployments sharing a Redis stay apart.
+    keyPrefix,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SharedCounters } from '../../security/login-throttle.ts';
-import { KEY_PREFIX } from './client.ts';
 
 interface Seen {
   count: number;
@@ -14,35 +13,33 @@ const MAX_SEEN = 100_000;
 
 /**
  * Failure counters shared by every instance: one `INCR` + `EXPIRE … NX` per failure (a fixed
- * window that starts at the first failure), `DEL` on success. The throttles decide
- * synchronously, so each process mirrors the counters it has touched and re-reads one in the
- * background at every check: another instance's failures count here from the next attempt on.
- * Redis errors leave the local throttle in charge.
+ * window that starts at the first failure), `DEL` on success. Each process mirrors the
+ * counters it has touched: the login page and the password grant read the counter before
+ * deciding and wait for their failures to be counted (`sync`, `add`), so every instance's
+ * failures count at once; callers that decide synchronously (`view`) see them from their next
+ * attempt on. Redis errors leave the local throttle in charge.
  */
 export function redisCounters(redis: Redis): SharedCounters {
   const seen = new Map<string, Seen>();
   const reading = new Set<string>();
-  const keyOf = (name: string, key: string) => `${KEY_PREFIX}throttle:${name}:${createHash('sha256').update(key).digest('base64url')}`;
+  const keyOf = (name: string, key: string) => `throttle:${name}:${createHash('sha256').update(key).digest('base64url')}`;
   const remember = (id: string, count: number, ttlMs: number) => {
     if (!seen.has(id) && seen.size >= MAX_SEEN) seen.clear();
     if (count <= 0 || ttlMs <= 0) seen.delete(id);
     else seen.set(id, { count, until: Date.now() + ttlMs });
   };
-  const refresh = (id: string) => {
-    if (reading.has(id) || reading.size >= MAX_SEEN) return;
-    reading.add(id);
+  const read = (id: string): Promise<void> =>
     redis
       .multi()
       .get(id)
       .pttl(id)
       .exec()
-      .then((replies) => {
-        const count = Number(replies?.[0]?.[1] ?? 0);
-        const ttl = Number(replies?.[1]?.[1] ?? -2);
-        remember(id, count, ttl);
-      })
-      .catch(() => {})
-      .finally(() => reading.delete(id));
+      .then((replies) => remember(id, Number(replies?.[0]?.[1] ?? 0), Number(replies?.[1]?.[1] ?? -2)))
+      .catch(() => {});
+  const refresh = (id: string) => {
+    if (reading.has(id) || reading.size >= MAX_SEEN) return;
+    reading.add(id);
+    void read(id).finally(() => reading.delete(id));
   };
   return {
     view(name, key) {
@@ -53,9 +50,12 @@ export function redisCounters(redis: Redis): SharedCounters {
       if (!entry || entry.until <= now) return undefined;
       return { count: entry.count, retryAfter: Math.max(1, Math.ceil((entry.until - now) / 1000)) };
     },
+    sync(name, key) {
+      return read(keyOf(name, key));
+    },
     add(name, key, windowSeconds) {
       const id = keyOf(name, key);
-      redis
+      return redis
         .multi()
         .incr(id)
         .call('EXPIRE', id, String(windowSeconds), 'NX')

@@ -19,10 +19,10 @@ export interface RedisBacked {
  * `storage` with its replay cache on Redis; `ping` checks both servers and `close` closes both.
  * When Redis does not answer, `storage` is closed and the error rethrown.
  */
-export async function withRedis(storage: Storage, url: string): Promise<RedisBacked> {
+export async function withRedis(storage: Storage, url: string, keyPrefix: string): Promise<RedisBacked> {
   let redis: Redis;
   try {
-    redis = await openRedis(url);
+    redis = await openRedis(url, keyPrefix);
   } catch (err) {
     await storage.close();
     throw err;

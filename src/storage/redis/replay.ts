@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ReplayRepo } from '../types.ts';
-import { KEY_PREFIX } from './client.ts';
 
 /**
  * Replay cache on Redis: one `SET key 1 EX ttl NX` per check, atomic across every instance
@@ -14,7 +13,7 @@ export function redisReplayRepo(redis: Redis): ReplayRepo {
       const id = createHash('sha256').update(`${tenantId}\u0000${namespace}\u0000${key}`).digest('base64url');
       // An entry already past its expiry still counts once, as in the database version.
       const ttl = Math.max(1, Math.ceil(expiresAt - now));
-      const set = await redis.set(`${KEY_PREFIX}replay:${id}`, '1', 'EX', ttl, 'NX');
+      const set = await redis.set(`replay:${id}`, '1', 'EX', ttl, 'NX');
       return set === 'OK';
     },
   };
