@@ -12,8 +12,12 @@
  * It also measures this machine's ceilings in the same run: node:crypto signatures per second
  * on one core (RS256 2048-bit, ES256), and a hello-world Fastify route under the same load.
  *
+ * Then the scaling table: 1 against 2 worker processes (RS256), and SQLite against PostgreSQL +
+ * Redis (opaque issuance, introspection; needs DATABASE_URL and REDIS_URL), beside oidc-provider.
+ *
  * Environment: BENCH_API_CONNECTIONS (32), BENCH_API_WARMUP (2 s per server and case),
- * BENCH_API_DURATION (5 s per round), BENCH_API_ROUNDS (2 per server and case).
+ * BENCH_API_DURATION (5 s per round), BENCH_API_ROUNDS (2 per server and case),
+ * BENCH_API_SCALING=0 (skip the scaling table).
  * Writes bench/results-api.json.
  */
 import { execFile } from 'node:child_process';
@@ -99,7 +103,7 @@ function autocannon(load: Load, seconds: number): Promise<LoadResult> {
 // Servers and cases
 
 interface Server {
-  name: 'Portcullis' | 'oidc-provider 9.13.3';
+  name: string;
   process: ServerProcess;
   tokenEndpoint: string;
   introspectionEndpoint: string;
@@ -166,8 +170,8 @@ async function checkTokens(name: string, tokenEndpoint: string): Promise<string>
   return opaque;
 }
 
-async function startServer(name: Server['name'], script: string): Promise<Server> {
-  const child = new ServerProcess(script, []);
+async function startServer(name: string, script: string, args: string[] = []): Promise<Server> {
+  const child = new ServerProcess(script, args);
   running.add(child);
   const url = await child.ready();
   const res = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
@@ -187,11 +191,20 @@ async function sampleRss(server: Server): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Run
 
-interface Row {
-  id: string;
-  label: string;
-  portcullis: LoadResult[];
-  oidcProvider: LoadResult[];
+/** Each server's results for one case, in the order of `servers`. */
+async function measure(c: Case, servers: Server[]): Promise<LoadResult[][]> {
+  process.stdout.write(`  ${c.label} (${servers.map((s) => s.name).join(' / ')}): `);
+  const results: LoadResult[][] = servers.map(() => []);
+  for (const server of servers) if (settings.warmupSeconds > 0) await autocannon(c.load(server), settings.warmupSeconds);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const [i, server] of servers.entries()) {
+      results[i]!.push(await autocannon(c.load(server), settings.durationSeconds));
+      await sampleRss(server);
+      process.stdout.write(String.fromCharCode(65 + i));
+    }
+  }
+  process.stdout.write('\n');
+  return results;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
@@ -200,6 +213,57 @@ const total = (results: LoadResult[]) => ({
   p99: Math.max(...results.map((r) => r.p99)),
   failed: results.reduce((a, r) => a + r.failed, 0),
 });
+
+function printTable(header: string[], lines: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(fmt(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(fmt(line));
+  console.log('');
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+interface ScalingRow {
+  label: string;
+  /** Which figure is divided by which (e.g. 2 workers ÷ 1 worker). */
+  compares: string;
+  results: { name: string; rps: number; p99: number; failed: number }[];
+}
+
+/**
+ * Issue 11's scaling table: 1 against 2 worker processes on RS256 client_credentials (bound by
+ * signing), and SQLite against PostgreSQL + Redis on opaque issuance and introspection (bound
+ * by storage), each beside oidc-provider. The PostgreSQL row needs DATABASE_URL and REDIS_URL.
+ */
+async function scaling(oidcProvider: Server): Promise<ScalingRow[]> {
+  const rows: ScalingRow[] = [];
+  const started: Server[] = [];
+  try {
+    const one = await startServer('Portcullis, 1 worker', 'portcullis-process.ts', ['1', 'sqlite']);
+    started.push(one);
+    const two = await startServer('Portcullis, 2 workers', 'portcullis-process.ts', ['2', 'sqlite']);
+    started.push(two);
+    const rs256 = CASES[0]!;
+    const [r1, r2, r3] = await measure(rs256, [one, two, oidcProvider]);
+    rows.push({ label: `${rs256.label}: workers`, compares: '2 workers ÷ 1 worker', results: [{ name: one.name, ...total(r1!) }, { name: two.name, ...total(r2!) }, { name: oidcProvider.name, ...total(r3!) }] });
+    await two.process.stop();
+    if (!process.env['DATABASE_URL'] || !process.env['REDIS_URL']) {
+      console.log('  storage scaling skipped: set DATABASE_URL and REDIS_URL for the PostgreSQL + Redis row');
+      return rows;
+    }
+    const postgres = await startServer('Portcullis, PostgreSQL + Redis', 'portcullis-process.ts', ['1', 'postgres']);
+    started.push(postgres);
+    for (const c of [CASES[2]!, CASES[3]!]) {
+      const [a, b, o] = await measure(c, [one, postgres, oidcProvider]);
+      rows.push({ label: `${c.label}: storage`, compares: 'PostgreSQL + Redis ÷ SQLite', results: [{ name: one.name + ', SQLite', ...total(a!) }, { name: postgres.name, ...total(b!) }, { name: oidcProvider.name, ...total(o!) }] });
+    }
+  } finally {
+    for (const server of started) await server.process.stop();
+  }
+  return rows;
+}
 
 async function main(): Promise<void> {
   console.log(`token endpoint benchmark: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up, ${settings.rounds} × ${settings.durationSeconds} s per server and case, servers alternating`);
@@ -219,46 +283,42 @@ async function main(): Promise<void> {
   const oidcProvider = await startServer('oidc-provider 9.13.3', 'oidc-provider-api.ts');
   console.log('  both servers started; every case checked once');
 
-  const rows: Row[] = [];
+  const rows: { id: string; label: string; portcullis: LoadResult[]; oidcProvider: LoadResult[] }[] = [];
   for (const c of CASES) {
-    process.stdout.write(`  ${c.label}: `);
-    const row: Row = { id: c.id, label: c.label, portcullis: [], oidcProvider: [] };
-    for (const server of [portcullis, oidcProvider]) if (settings.warmupSeconds > 0) await autocannon(c.load(server), settings.warmupSeconds);
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const server of [portcullis, oidcProvider]) {
-        const result = await autocannon(c.load(server), settings.durationSeconds);
-        (server === portcullis ? row.portcullis : row.oidcProvider).push(result);
-        await sampleRss(server);
-        process.stdout.write(server === portcullis ? 'A' : 'B');
-      }
-    }
-    process.stdout.write('\n');
-    rows.push(row);
+    const [a, b] = await measure(c, [portcullis, oidcProvider]);
+    rows.push({ id: c.id, label: c.label, portcullis: a!, oidcProvider: b! });
   }
   await portcullis.process.stop();
+  const scalingRows = process.env['BENCH_API_SCALING'] === '0' ? [] : await scaling(oidcProvider);
   await oidcProvider.process.stop();
 
   console.log('');
-  const header = ['case', 'Portcullis req/s', 'p99 ms', 'oidc-provider req/s', 'p99 ms', 'ratio', 'of ceiling', 'failed'];
-  const lines = rows.map((row) => {
-    const a = total(row.portcullis);
-    const b = total(row.oidcProvider);
-    const c = CASES.find((x) => x.id === row.id)!;
-    return [row.label, a.rps.toFixed(0), a.p99.toFixed(0), b.rps.toFixed(0), b.p99.toFixed(0), `${(a.rps / b.rps).toFixed(2)}×`, `${((100 * a.rps) / ceilings[c.ceiling]).toFixed(0)}% of ${c.ceiling === 'hello' ? 'hello-world' : 'RS256 sign'}`, `${a.failed}/${b.failed}`];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(fmt(line));
-  console.log('');
+  printTable(
+    ['case', 'Portcullis req/s', 'p99 ms', 'oidc-provider req/s', 'p99 ms', 'ratio', 'of ceiling', 'failed'],
+    rows.map((row) => {
+      const a = total(row.portcullis);
+      const b = total(row.oidcProvider);
+      const c = CASES.find((x) => x.id === row.id)!;
+      return [row.label, a.rps.toFixed(0), a.p99.toFixed(0), b.rps.toFixed(0), b.p99.toFixed(0), ratio(a.rps, b.rps), `${((100 * a.rps) / ceilings[c.ceiling]).toFixed(0)}% of ${c.ceiling === 'hello' ? 'hello-world' : 'RS256 sign'}`, `${a.failed}/${b.failed}`];
+    }),
+  );
+  if (scalingRows.length > 0) {
+    printTable(
+      ['scaling', 'A req/s', 'B req/s', 'oidc-provider req/s', 'B ÷ A', 'B ÷ oidc-provider', 'failed'],
+      scalingRows.map((row) => {
+        const [a, b, o] = row.results as [ScalingRow['results'][0], ScalingRow['results'][0], ScalingRow['results'][0]];
+        return [`${row.label} (A = ${a.name}, B = ${b.name})`, a.rps.toFixed(0), b.rps.toFixed(0), o.rps.toFixed(0), ratio(b.rps, a.rps), ratio(b.rps, o.rps), `${a.failed}/${b.failed}/${o.failed}`];
+      }),
+    );
+  }
   console.log(`ceilings (same run): RS256 sign ${ceilings.rs256.toFixed(0)}/s and ES256 sign ${ceilings.es256.toFixed(0)}/s on one core; hello-world Fastify ${ceilings.hello.toFixed(0)} req/s`);
   console.log(`peak RSS under load: Portcullis ${(portcullis.maxRss / 2 ** 20).toFixed(0)} MB, oidc-provider ${(oidcProvider.maxRss / 2 ** 20).toFixed(0)} MB`);
-  console.log('ratio: Portcullis req/s ÷ oidc-provider req/s; failed: non-2xx responses and errors (Portcullis/oidc-provider), which must be 0/0');
+  console.log('ratio: Portcullis req/s ÷ oidc-provider req/s; failed: non-2xx responses and errors, which must all be 0');
 
-  const results = { settings, ceilings, rows, maxRss: { portcullis: portcullis.maxRss, oidcProvider: oidcProvider.maxRss }, node: process.version };
+  const results = { settings, ceilings, rows, scaling: scalingRows, maxRss: { portcullis: portcullis.maxRss, oidcProvider: oidcProvider.maxRss }, node: process.version };
   writeFileSync(fileURLToPath(new URL('./results-api.json', import.meta.url)), `${JSON.stringify(results, null, 2)}\n`);
-  if (rows.some((row) => total(row.portcullis).failed > 0 || total(row.oidcProvider).failed > 0)) process.exitCode = 1;
+  const failed = rows.some((row) => total(row.portcullis).failed > 0 || total(row.oidcProvider).failed > 0) || scalingRows.some((row) => row.results.some((r) => r.failed > 0));
+  if (failed) process.exitCode = 1;
 }
 
 const giveUp = setTimeout(() => {
