@@ -2,8 +2,7 @@
  * The Redis connection for hot ephemeral state shared by instances (replay caches, rate-limit
  * counters). PostgreSQL stays the source of truth; Redis only holds what may expire.
  */
-import { Redis } from 'ioredis';
-
+import type { Redis } from 'ioredis';
 
 /**
  * Connects to `url` and waits until the server answers. Commands fail fast instead of queueing
@@ -11,6 +10,8 @@ import { Redis } from 'ioredis';
  * hang it (the caller answers server_error and accepts nothing).
  */
 export async function openRedis(url: string, keyPrefix: string): Promise<Redis> {
+  // Loaded only when Redis is configured: it is a sizeable part of startup otherwise.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     // Every key this connection touches starts with the prefix: deployments sharing a Redis stay apart.
     keyPrefix,
