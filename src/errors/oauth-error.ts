@@ -92,5 +92,7 @@ export class InsufficientScope extends define('insufficient_scope', 403, false) 
 export class NotFound extends define('not_found', 404, false) {}
 /** Not an OAuth error code: the object already exists (admin API, RFC 9110 §15.5.10). */
 export class Conflict extends define('conflict', 409, false) {}
+/** RFC 6585 §4: too many requests from one address; sent with `Retry-After`, never redirected. */
+export class TooManyRequests extends define('temporarily_unavailable', 429, false) {}
 /** Not an OAuth error code: wrong HTTP method (RFC 9126 §2: PAR is POST only). */
 export class MethodNotAllowed extends define('method_not_allowed', 405, false) {}

@@ -3,6 +3,7 @@
  * statements, trusted issuers' tokens): an inline `jwks`, or a `jwks_uri` fetched by jose.
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { cappedJwksFetch } from '../security/bounded-fetch.ts';
 
 /** Where a party's public keys are: inline or at a URL (client metadata and config spell them so). */
 export interface KeySource {
@@ -23,7 +24,7 @@ const remoteSets = new Map<string, JWTVerifyGetKey>();
 export function remoteKeySet(uri: string): JWTVerifyGetKey {
   const cached = remoteSets.get(uri);
   if (cached) return cached;
-  const keySet = createRemoteJWKSet(new URL(uri), { timeoutDuration: JWKS_TIMEOUT_MS });
+  const keySet = createRemoteJWKSet(new URL(uri), { timeoutDuration: JWKS_TIMEOUT_MS, ...cappedJwksFetch });
   if (remoteSets.size >= MAX_CACHED_JWKS_URIS) {
     const oldest = remoteSets.keys().next();
     if (!oldest.done) remoteSets.delete(oldest.value);

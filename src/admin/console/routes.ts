@@ -25,9 +25,12 @@ import { consoleLocale } from './strings.ts';
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Query }>;
 
-/** Only console paths may be returned to after sign-in (no open redirect). */
+/**
+ * Only console paths may be returned to after sign-in (no open redirect), written in printable
+ * ASCII without backslashes (no header injection, no path tricks browsers would rewrite).
+ */
 function safeBack(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(\/[^/\\][^\\]*)?$/.test(value) && !value.startsWith('/admin/callback') ? value : '/admin';
+  return typeof value === 'string' && /^\/admin(\/[\x21-\x2e\x30-\x5b\x5d-\x7e][\x21-\x5b\x5d-\x7e]*)?$/.test(value) && !value.startsWith('/admin/callback') ? value : '/admin';
 }
 
 function send(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -53,7 +56,7 @@ export function consoleRoutes(app: FastifyInstance, services: Services, registry
       code_challenge: s256(login.verifier),
       code_challenge_method: 'S256',
     }).toString();
-    return reply.code(303).header('location', url.href).send();
+    return reply.code(303).header('cache-control', 'no-store').header('location', url.href).send();
   });
 
   app.get(CONSOLE_CALLBACK, { config: { errorStyle: 'html' } }, async (request: Req, reply) => {
@@ -82,7 +85,7 @@ export function consoleRoutes(app: FastifyInstance, services: Services, registry
       throw err;
     }
     writeSession(services, reply, { token: tokens.access_token, exp: services.now() + (tokens.expires_in ?? 300) });
-    return reply.code(303).header('location', login.back).send();
+    return reply.code(303).header('cache-control', 'no-store').header('location', login.back).send();
   });
 
   app.post('/admin/logout', { config: { errorStyle: 'html' } }, async (request, reply) => {
@@ -104,7 +107,7 @@ export function consoleRoutes(app: FastifyInstance, services: Services, registry
   /** Wraps a page: session, admin check, CSRF on POST, tenant navigation, errors shown in the page. */
   const wrap = (handler: PageHandler, section?: string) => async (request: Req, reply: FastifyReply) => {
     const locale = consoleLocale(request.headers['accept-language']);
-    const toLogin = () => reply.code(303).header('location', `/admin/login?back=${encodeURIComponent(safeBack(request.method === 'GET' ? request.url.split('?')[0] : '/admin'))}`).send();
+    const toLogin = () => reply.code(303).header('cache-control', 'no-store').header('location', `/admin/login?back=${encodeURIComponent(safeBack(request.method === 'GET' ? request.url.split('?')[0] : '/admin'))}`).send();
     const session = readSession(services, request);
     if (!session) return toLogin();
     let principal;
@@ -130,7 +133,7 @@ export function consoleRoutes(app: FastifyInstance, services: Services, registry
         if (section !== undefined) frame.current = section;
       }
       const result = await handler({ actx, frame, params: request.params, query: request.query, form });
-      if ('redirect' in result) return reply.code(303).header('location', result.redirect).send();
+      if ('redirect' in result) return reply.code(303).header('cache-control', 'no-store').header('location', result.redirect).send();
       return send(reply, result.status ?? 200, result.html);
     } catch (err) {
       if (!(err instanceof OAuthError) || err.status >= 500) throw err;

@@ -101,7 +101,25 @@ export function registrationMetadata(body: unknown, clientId: string, issuer: st
   }
   const metadata = validateClientMetadata(input, { source: 'registration' });
   checkServerContactedUris(metadata, issuer);
+  checkFrontChannelLogoutUri(metadata);
   return metadata;
+}
+
+/**
+ * Front-Channel Logout 1.0 §2: the frontchannel_logout_uri's scheme, host and port must be those
+ * of a registered redirect URI, so a self-registered client cannot make the logout page load
+ * an unrelated site (any port for a loopback IP redirect, RFC 8252 §7.3).
+ */
+function checkFrontChannelLogoutUri(metadata: ClientMetadata): void {
+  const uri = metadata.frontchannel_logout_uri;
+  if (!uri) return;
+  const target = new URL(uri);
+  const sameSite = metadata.redirect_uris.some((r) => {
+    const redirect = URL.canParse(r) ? new URL(r) : undefined;
+    if (!redirect || redirect.protocol !== target.protocol || redirect.hostname !== target.hostname) return false;
+    return redirect.port === target.port || (redirect.protocol === 'http:' && (redirect.hostname === '127.0.0.1' || redirect.hostname === '[::1]'));
+  });
+  if (!sameSite) throw new InvalidClientMetadata('frontchannel_logout_uri: must have the scheme, host and port of a redirect URI');
 }
 
 /** Whether the method authenticates with a shared secret the server must issue. */

@@ -8,6 +8,7 @@ import { MissingToken } from '../../errors/oauth-error.ts';
 import { tenantCtx } from '../../http/tenant-scope.ts';
 import { assertRegistrationEnabled } from './access.ts';
 import { handleDelete, handleRead, handleRegister, handleUpdate, type RegistrationResult } from './handler.ts';
+import { registrationThrottle } from './throttle.ts';
 
 /** The bearer token if one was sent; `undefined` when none was. */
 function optionalBearer(request: FastifyRequest): string | undefined {
@@ -31,7 +32,11 @@ export function registrationRoutes(app: FastifyInstance): void {
   app.post('/register', { config }, async (request, reply) => {
     const ctx = tenantCtx(request);
     assertRegistrationEnabled(ctx);
-    return send(reply, await handleRegister(ctx, request.body, optionalBearer(request)));
+    const attempt = { tenantId: ctx.tenant.id, ip: request.ip };
+    registrationThrottle.check(attempt);
+    const result = await handleRegister(ctx, request.body, optionalBearer(request));
+    registrationThrottle.created(attempt);
+    return send(reply, result);
   });
 
   app.get<{ Params: { clientId: string } }>('/register/:clientId', { config }, async (request, reply) => {

@@ -4,9 +4,9 @@
  */
 import { InvalidClientMetadata } from '../../errors/oauth-error.ts';
 import type { ClientMetadata } from '../../domain/client.ts';
+import { readCappedText } from '../../security/bounded-fetch.ts';
 
 const TIMEOUT_MS = 5000;
-const MAX_BYTES = 64 * 1024;
 
 /** Throws InvalidClientMetadata when the document cannot be fetched or lacks a redirect URI. */
 export async function checkSectorIdentifier(metadata: ClientMetadata): Promise<void> {
@@ -18,9 +18,8 @@ export async function checkSectorIdentifier(metadata: ClientMetadata): Promise<v
   try {
     const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`status ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_BYTES) throw new Error('document too large');
-    listed = JSON.parse(text);
+    // Read through the size cap: the whole body is never buffered first.
+    listed = JSON.parse(await readCappedText(response));
   } catch (err) {
     throw new InvalidClientMetadata('sector_identifier_uri: could not be fetched as JSON', { detail: (err as Error).message });
   }
