@@ -46,8 +46,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // One line per request is written by the onResponse hook below, with the path only.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 128 * 1024,
-    // Never trust X-Forwarded-Host: URLs come from the configured issuer (issue 2 §6).
-    trustProxy: false,
+    // The client address (login, registration and user-code limits) comes from X-Forwarded-For
+    // only when the connection is from a configured proxy. URLs never come from forwarded
+    // headers: they are built from the configured issuer.
+    trustProxy: services.config.trustProxy.length > 0 ? services.config.trustProxy : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
     // Unique across instances and workers, so one request's log line can be found anywhere.

@@ -152,6 +152,10 @@ export const configSchema = s.object('Portcullis configuration.', {
   database: s.default(s.string('sqlite:<path> or postgres://… URL.', (v) => (/^(sqlite:|postgres(ql)?:\/\/)/.test(v) ? undefined : 'must start with sqlite: or postgres://')), 'sqlite:./data/portcullis.db'),
   redis: opt(s.string('redis:// URL for replay caches and rate limits across instances.', (v) => (/^rediss?:\/\//.test(v) ? undefined : 'must start with redis://'))),
   redisKeyPrefix: s.default(s.string('Prefix of every Redis key Portcullis writes; deployments sharing one Redis need different prefixes.', (v) => (v.length > 0 && v.length <= 100 ? undefined : 'must be 1 to 100 characters')), 'portcullis:'),
+  trustProxy: s.default(
+    s.array(s.string('An address or CIDR range (e.g. `10.0.0.0/8`) of a reverse proxy whose X-Forwarded-For is believed.')),
+    [],
+  ),
   dataDir: s.default(s.string('Directory for generated files (the key-encryption key when PORTCULLIS_SECRET is unset).'), './data'),
   logLevel: s.default(s.oneOf('Log level.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   features: s.section(
