@@ -26,15 +26,8 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { basicAuth, RESOURCES, tokenRequestBody, type ResourceName } from './api-fixtures.ts';
+import { envNumber } from './env.ts';
 import { running, ServerProcess } from './process.ts';
-
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const settings = {
   connections: envNumber('BENCH_API_CONNECTIONS', 32, 1, 512),

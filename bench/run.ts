@@ -21,19 +21,12 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CLIENT, REDIRECT_URI } from './fixtures.ts';
 import { authorizationUrl, emptySamples, pkcePair, roundTrip, runLoop, summarise, type Endpoints, type Latency, type Samples, type SliceResult, type Target } from './loop.ts';
+import { envNumber } from './env.ts';
 import { running, ServerProcess } from './process.ts';
 import { signIn } from './signin.ts';
 
 const OIDC_PROVIDER_VERSION = '9.13.3';
 const HARD_LIMIT_MS = 115_000;
-
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const concurrency = envNumber('BENCH_CONCURRENCY', 16, 1, 64);
 const settings = {

@@ -4,6 +4,7 @@
  */
 import type { Ctx } from '../context.ts';
 import { InvalidRequestUri } from '../errors/oauth-error.ts';
+import { readCappedText, ResponseTooLarge } from '../security/bounded-fetch.ts';
 import type { ClientRecord } from '../storage/types.ts';
 
 export const REQUEST_URI_TIMEOUT_MS = 5000;
@@ -39,21 +40,10 @@ export async function fetchRequestObject(url: URL): Promise<string> {
     throw new InvalidRequestUri('the request_uri could not be fetched', { detail: error instanceof Error ? error.message : String(error) });
   }
   if (res.status !== 200) throw new InvalidRequestUri('the request_uri did not answer 200', { detail: String(res.status) });
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > REQUEST_URI_MAX_BYTES) throw new InvalidRequestUri('the request object is too large');
-  const reader = res.body?.getReader();
-  if (!reader) throw new InvalidRequestUri('the request_uri returned no body');
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > REQUEST_URI_MAX_BYTES) {
-      await reader.cancel();
-      throw new InvalidRequestUri('the request object is too large');
-    }
-    chunks.push(value);
+  try {
+    return (await readCappedText(res, REQUEST_URI_MAX_BYTES)).trim();
+  } catch (error) {
+    if (error instanceof ResponseTooLarge) throw new InvalidRequestUri('the request object is too large');
+    throw new InvalidRequestUri('the request_uri could not be read', { detail: error instanceof Error ? error.message : String(error) });
   }
-  return Buffer.concat(chunks).toString('utf8').trim();
 }
