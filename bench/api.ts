@@ -226,7 +226,7 @@ interface ScalingRow {
 }
 
 /**
- * Issue 11's scaling table: 1 against 2 worker processes on RS256 client_credentials (bound by
+ * The scaling table: 1 against 2 worker processes on RS256 client_credentials (bound by
  * signing), and SQLite against PostgreSQL + Redis on opaque issuance and introspection (bound
  * by storage), each beside oidc-provider. The PostgreSQL row needs DATABASE_URL and REDIS_URL.
  */

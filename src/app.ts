@@ -86,9 +86,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(render);
   app.setNotFoundHandler((request, reply) => render(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
-  // Issue 11: request spans when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing otherwise).
+  // Request spans when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing otherwise).
   tracingHooks(app);
-  // Issue 11: /metrics and its request hooks, before every route they measure.
+  // /metrics and its request hooks, before every route they measure.
   if (services.config.operations.metrics) metricsRoutes(app, services);
   healthRoutes(app, services);
   pathInsertionRoutes(app, services, tenants);

@@ -42,7 +42,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     logger.warn({ path: secret.path }, 'PORTCULLIS_SECRET is not set: generated a key-encryption key; back this file up, keys encrypted with it are lost without it');
   }
   const database = withReadCache(await openStorage(config.database), config.lifetimes.readCache * 1000);
-  // Issue 11: with Redis configured, replay caches live there (shared by every instance).
+  // With Redis configured, replay caches live there (shared by every instance).
   const storage = config.redis ? (await withRedis(database, config.redis, config.redisKeyPrefix)).storage : database;
   try {
     const applied = await storage.migrate();

@@ -28,7 +28,7 @@ export async function serve(argv: readonly string[]): Promise<void> {
     }
     throw err;
   }
-  // Issue 11: PORTCULLIS_WORKERS=N runs N processes sharing the port (node:cluster).
+  // PORTCULLIS_WORKERS=N runs N processes sharing the port (node:cluster).
   let workers = 1;
   try {
     workers = cluster.isPrimary ? workerCount(process.env) : 1;

@@ -86,7 +86,7 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
 
     async exclusive(name, fn) {
       if (dialect !== 'postgres') return fn();
-      // Issue 11: one instance at a time, coordinated through PostgreSQL alone.
+      // One instance at a time, coordinated through PostgreSQL alone.
       return db.connection().execute(async (conn) => {
         const lock = sql`hashtext(current_schema() || ':portcullis:' || ${name})`;
         const got = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lock}) as locked`.execute(conn);
