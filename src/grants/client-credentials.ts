@@ -17,7 +17,7 @@ async function handle({ ctx, client, params }: GrantInput): Promise<TokenRespons
     const refused = scopes.filter((s) => !registered.includes(s));
     if (refused.length > 0) throw new InvalidScope(`scope not allowed for this client: ${refused.join(' ')}`);
   }
-  // RFC 8707 §2: any configured resource may be asked for; without one, the issuer is the audience.
+  // RFC 8707 §2: every configured resource may be asked for; without one, the issuer is the audience.
   const known = ctx.tenant.resources.map((r) => r.identifier);
   const audience = params.has('resource') ? narrowResources(ctx, params, known) : [ctx.tenant.issuer];
   const scope = scopes.join(' ');

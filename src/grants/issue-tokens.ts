@@ -41,33 +41,37 @@ function idTokenClaimsRequest(grant: GrantRecord): ClaimsRequest | undefined {
 
 export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<TokenResponse> {
   const { client, grant, user } = req;
-  const at = await issueAccessToken(ctx, {
-    clientId: client.clientId,
-    sub: user.id,
-    scope: req.scope,
-    audience: req.audience,
-    grantId: grant.id,
-    authTime: grant.authTime,
-    acr: grant.acr,
-    amr: grant.amr,
-  });
-  const response: TokenResponse = { access_token: at.token, token_type: at.tokenType, expires_in: at.expiresIn, scope: req.scope };
-
-  if (req.refresh === 'new' && client.metadata.grant_types.includes('refresh_token')) {
-    response.refresh_token = await issueRefreshToken(ctx, {
+  const newRefresh = req.refresh === 'new' && client.metadata.grant_types.includes('refresh_token');
+  // Issued together, an opaque access token and the refresh token reach the database as one
+  // multi-row insert (storage/kysely/batch.ts): one write for both.
+  const [at, refreshToken] = await Promise.all([
+    issueAccessToken(ctx, {
       clientId: client.clientId,
       sub: user.id,
-      scope: grant.scope,
-      audience: grant.resources,
+      scope: req.scope,
+      audience: req.audience,
       grantId: grant.id,
-      parentHash: req.parentHash ?? null,
-      // RFC 9449 §5.0: a public client's refresh tokens are bound to its DPoP key.
-      cnfJkt: isPublicClient(client.metadata) ? (ctx.dpopJkt ?? null) : null,
-      ...(req.refreshExpiresAt !== undefined ? { expiresAt: req.refreshExpiresAt } : {}),
-    });
-  } else if (typeof req.refresh === 'object') {
-    response.refresh_token = req.refresh.keep;
-  }
+      authTime: grant.authTime,
+      acr: grant.acr,
+      amr: grant.amr,
+    }),
+    newRefresh
+      ? issueRefreshToken(ctx, {
+          clientId: client.clientId,
+          sub: user.id,
+          scope: grant.scope,
+          audience: grant.resources,
+          grantId: grant.id,
+          parentHash: req.parentHash ?? null,
+          // RFC 9449 §5.0: a public client's refresh tokens are bound to its DPoP key.
+          cnfJkt: isPublicClient(client.metadata) ? (ctx.dpopJkt ?? null) : null,
+          ...(req.refreshExpiresAt !== undefined ? { expiresAt: req.refreshExpiresAt } : {}),
+        })
+      : undefined,
+  ]);
+  const response: TokenResponse = { access_token: at.token, token_type: at.tokenType, expires_in: at.expiresIn, scope: req.scope };
+  if (refreshToken !== undefined) response.refresh_token = refreshToken;
+  else if (typeof req.refresh === 'object') response.refresh_token = req.refresh.keep;
 
   if (splitScope(grant.scope).includes('openid')) {
     // OIDC Core §5.4: with an access token issued, scope claims come from UserInfo; only

@@ -33,9 +33,24 @@ export function remoteKeySet(uri: string): JWTVerifyGetKey {
   return keySet;
 }
 
+/**
+ * Inline key sets by the object that holds them: a client record stays the same object while
+ * it is cached (storage/read-cache.ts), so its keys are imported once, not on every assertion.
+ */
+const localSets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
+
+function localKeySet(jwks: JSONWebKeySet): JWTVerifyGetKey {
+  let keySet = localSets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks);
+    localSets.set(jwks, keySet);
+  }
+  return keySet;
+}
+
 /** The key set of `source`: its inline `jwks` first, else its `jwks_uri`; undefined when it has neither. */
 export function keySetOf(source: KeySource): JWTVerifyGetKey | undefined {
-  if (source.jwks) return createLocalJWKSet(source.jwks);
+  if (source.jwks) return localKeySet(source.jwks);
   return source.jwks_uri ? remoteKeySet(source.jwks_uri) : undefined;
 }
 

@@ -81,7 +81,7 @@ export async function trustClient(ctx: Ctx, params: Params): Promise<TrustedClie
     }
     return { client, redirectUri: registered[0] };
   }
-  // RFC 9700 §4.1.3: exact string matching (RFC 8252 §7.3: any port for loopback IP redirects).
+  // RFC 9700 §4.1.3: exact string matching (RFC 8252 §7.3: loopback IP redirects may use every port).
   if (!matchRedirectUri(requested, registered)) {
     throw new InvalidRequest('redirect_uri is not registered for this client', { detail: requested });
   }
