@@ -1,6 +1,6 @@
-/** POST /par (RFC 9126 §2). Any other method is 405; success is 201 and never cached. */
+/** POST /par (RFC 9126 §2): success is 201 and never cached. Other methods get 405 from tenant-scope.ts. */
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, MethodNotAllowed } from '../../errors/oauth-error.ts';
+import { InvalidRequest } from '../../errors/oauth-error.ts';
 import { Params } from '../../http/params.ts';
 import { tenantCtx } from '../../http/tenant-scope.ts';
 import { handlePar } from './handler.ts';
@@ -13,13 +13,5 @@ export function parRoutes(app: FastifyInstance): void {
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     // RFC 9126 §2.2: 201 Created.
     return reply.code(201).header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
-  });
-  app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: '/par',
-    handler: async () => {
-      // RFC 9126 §2: the endpoint accepts POST only.
-      throw new MethodNotAllowed('the pushed authorization request endpoint accepts POST only', { headers: { allow: 'POST' } });
-    },
   });
 }
