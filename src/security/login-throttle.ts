@@ -101,6 +101,32 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
   };
 }
 
+/** Who is counted by an address throttle: the client address, within its tenant. */
+export interface AddressAttempt {
+  tenantId: string;
+  ip: string;
+}
+
+/**
+ * Two limits counted together: per address within a tenant, and per tenant in all (against an
+ * attacker spreading over many addresses). `check` tells whether either is used up.
+ */
+export function createAddressThrottle(options: { name: string; perAddress: number; perTenant: number; windowSeconds: number }) {
+  const { name, windowSeconds } = options;
+  const byIp = createLoginThrottle({ limit: options.perAddress, windowSeconds, name: `${name}-ip` });
+  const byTenant = createLoginThrottle({ limit: options.perTenant, windowSeconds, name: `${name}-tenant` });
+  return {
+    check(attempt: AddressAttempt): ThrottleResult {
+      const results = [byIp.check(`${attempt.tenantId}:${attempt.ip}`), byTenant.check(attempt.tenantId)];
+      return results.find((r) => !r.allowed) ?? { allowed: true, retryAfter: 0 };
+    },
+    count(attempt: AddressAttempt): void {
+      byIp.fail(`${attempt.tenantId}:${attempt.ip}`);
+      byTenant.fail(attempt.tenantId);
+    },
+  };
+}
+
 /** Five failures per username, or thirty per IP address, in five minutes; then a pause. */
 const byUser = createLoginThrottle({ limit: 5, windowSeconds: 300, name: 'login-user' });
 const byIp = createLoginThrottle({ limit: 30, windowSeconds: 300, name: 'login-ip' });
