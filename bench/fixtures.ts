@@ -25,3 +25,13 @@ export const USER = {
 
 /** The scope of every benchmarked request. */
 export const SCOPE = 'openid';
+
+/** The client as both servers register it: the authorization code grant only, client_secret_basic. */
+export const CLIENT_REGISTRATION = {
+  ...CLIENT,
+  redirect_uris: [REDIRECT_URI],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  scope: SCOPE,
+};

@@ -8,7 +8,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider, { type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
-import { CLIENT, REDIRECT_URI, SCOPE, USER } from '../fixtures.ts';
+import { CLIENT_REGISTRATION, SCOPE, USER } from '../fixtures.ts';
 import { serveChild } from './child.ts';
 import { serveHttp } from './node-http.ts';
 
@@ -34,16 +34,7 @@ await serveChild(() =>
   serveHttp((issuer) => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
     const configuration: Configuration = {
-      clients: [
-        {
-          ...CLIENT,
-          redirect_uris: [REDIRECT_URI],
-          grant_types: ['authorization_code'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-          scope: SCOPE,
-        },
-      ],
+      clients: [CLIENT_REGISTRATION],
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' }] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
       pkce: { required: () => true },

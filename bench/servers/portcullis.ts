@@ -4,7 +4,7 @@
  * argv[2] is the access token format, `jwt` (the default) or `opaque`.
  */
 import { startServer } from '../../test/helpers/server.ts';
-import { CLIENT, REDIRECT_URI, SCOPE, USER } from '../fixtures.ts';
+import { CLIENT_REGISTRATION, USER } from '../fixtures.ts';
 import { serveChild } from './child.ts';
 
 const format = process.argv[2] === 'opaque' ? 'opaque' : 'jwt';
@@ -12,16 +12,7 @@ const format = process.argv[2] === 'opaque' ? 'opaque' : 'jwt';
 await serveChild(async () => {
   const server = await startServer({
     features: { pkce: 'required', accessTokenFormat: format },
-    clients: [
-      {
-        ...CLIENT,
-        redirect_uris: [REDIRECT_URI],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        scope: SCOPE,
-      },
-    ],
+    clients: [CLIENT_REGISTRATION],
     users: [USER],
   });
   return { url: server.url, close: () => server.close() };

@@ -12,7 +12,7 @@ import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } fr
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
-import { Receiver, type Received } from './receiver.ts';
+import { Receiver, type Received } from '../helpers/receiver.ts';
 
 const CIBA = 'urn:openid:params:grant-type:ciba';
 const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell', email: 'alice@example.com', email_verified: true };

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { clickButton as click, launchChromium, openPage } from '../helpers/chromium.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
-import { Receiver } from './receiver.ts';
+import { Receiver } from '../helpers/receiver.ts';
 
 const CIBA = 'urn:openid:params:grant-type:ciba';
 const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' };

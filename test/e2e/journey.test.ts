@@ -20,8 +20,9 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import * as oidc from 'openid-client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
+import { Receiver } from '../helpers/receiver.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { ALICE, basic, postForm, Recorder } from '../interop/support.ts';
+import { ALICE, basic, postForm } from '../interop/support.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = process.env['E2E_ARTIFACTS'] ?? join(tmpdir(), 'portcullis-e2e');
@@ -97,7 +98,7 @@ class RelyingParty {
 
 describe('e2e: every page in Chromium, keyboard only', { timeout: 120_000 }, () => {
   const rp = new RelyingParty();
-  const webhook = new Recorder();
+  const webhook = new Receiver();
   let server: TestServer;
   let dispatcher: OutboxDispatcher;
   let browser: Browser;

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { bootstrap, type Runtime } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -48,6 +48,8 @@ export interface StartOptions {
   /** Reuse a directory (database + secret) to test restarts. */
   dir?: string;
   port?: number;
+  /** Where the server logs; without one, nothing is logged. */
+  logger?: Logger;
 }
 
 export async function startServer(raw: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestServer> {
@@ -63,8 +65,8 @@ export async function startServer(raw: Record<string, unknown> = {}, options: St
     ...raw,
   });
   const clock = new Clock();
-  const runtime = await bootstrap(config, { now: clock.now, env: {}, logger: pino({ level: 'silent' }) });
-  const app = await buildApp({ services: runtime.services, tenants: runtime.tenants });
+  const runtime = await bootstrap(config, { now: clock.now, env: {}, logger: options.logger ?? pino({ level: 'silent' }) });
+  const app = await buildApp({ services: runtime.services, tenants: runtime.tenants, ...(options.logger ? { logger: options.logger } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${port}`,

@@ -14,8 +14,9 @@ import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { Receiver } from '../helpers/receiver.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { ALICE, CB, Recorder, signIn } from './support.ts';
+import { ALICE, CB, signIn } from './support.ts';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
@@ -23,7 +24,7 @@ const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 
 describe('interop: device, CIBA, PAR and DPoP', () => {
-  const webhook = new Recorder();
+  const webhook = new Receiver();
   let server: TestServer;
   let dispatcher: OutboxDispatcher;
   let as: oauth.AuthorizationServer;

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { Browser } from '../helpers/browser.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { ALICE, API, CB, clientKey, interopConfig, signIn, type ClientKey } from './support.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { ALICE, API, CB, signIn, startInteropServer, type ClientKey } from './support.ts';
 
 const PYTHON = process.env['AUTHLIB_PYTHON'] ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./authlib/rp.py', import.meta.url));
@@ -39,10 +39,7 @@ describe('interop: Python Authlib', () => {
   let server: TestServer;
   let key: ClientKey;
 
-  before(async () => {
-    key = await clientKey('pkjwt-1');
-    server = await startServer(interopConfig(key));
-  });
+  before(async () => ({ server, key } = await startInteropServer()));
   after(() => server.close());
 
   async function codeFlow(client: Json): Promise<Json> {

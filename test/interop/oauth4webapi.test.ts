@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { Browser } from '../helpers/browser.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { ACCESS_TOKEN_TYPE, ALICE, API, BYE, CB, clientKey, interopConfig, signIn, TOKEN_EXCHANGE, type ClientKey } from './support.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { ACCESS_TOKEN_TYPE, ALICE, API, BYE, CB, signIn, startInteropServer, TOKEN_EXCHANGE, type ClientKey } from './support.ts';
 
 const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
 
@@ -20,8 +20,7 @@ describe('interop: oauth4webapi 3', () => {
   let as: oauth.AuthorizationServer;
 
   before(async () => {
-    key = await clientKey('pkjwt-1');
-    server = await startServer(interopConfig(key));
+    ({ server, key } = await startInteropServer());
     const issuer = new URL(server.url);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, INSECURE));
   });

@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { Browser } from '../helpers/browser.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { ACCESS_TOKEN_TYPE, ALICE, API, BYE, CB, clientKey, interopConfig, signIn, TOKEN_EXCHANGE, type ClientKey } from './support.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { ACCESS_TOKEN_TYPE, ALICE, API, BYE, CB, signIn, startInteropServer, TOKEN_EXCHANGE, type ClientKey } from './support.ts';
 
 const INSECURE = { execute: [oidc.allowInsecureRequests] };
 
@@ -18,10 +18,7 @@ describe('interop: openid-client 6', () => {
   let server: TestServer;
   let key: ClientKey;
 
-  before(async () => {
-    key = await clientKey('pkjwt-1');
-    server = await startServer(interopConfig(key));
-  });
+  before(async () => ({ server, key } = await startInteropServer()));
   after(() => server.close());
 
   const configure = (clientId: string, auth: oidc.ClientAuth, metadata: Partial<oidc.ClientMetadata> = {}): Promise<oidc.Configuration> =>

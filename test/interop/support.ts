@@ -4,9 +4,9 @@
  * whatever the client's redirect URI received, wherever the response mode put it.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
 
 export const CB = 'http://127.0.0.1:5999/cb';
 export const BYE = 'http://127.0.0.1:5999/bye';
@@ -60,6 +60,13 @@ export function interopConfig(key: ClientKey): Record<string, unknown> {
       },
     ],
   };
+}
+
+/** A server started with the interop configuration, and the private_key_jwt key (kid `pkjwt-1`) it trusts. */
+export async function startInteropServer(): Promise<{ server: TestServer; key: ClientKey }> {
+  const key = await clientKey('pkjwt-1');
+  const server = await startServer(interopConfig(key));
+  return { server, key };
 }
 
 export interface Arrival {
@@ -124,50 +131,4 @@ export async function postForm(url: string, form: Record<string, string | string
     parsed = {};
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
-}
-
-/** A loopback server recording JSON POSTs (the operator's CIBA webhook, for instance). */
-export class Recorder {
-  readonly received: Array<{ path: string; body: Record<string, unknown> }> = [];
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        let body: Record<string, unknown> = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        } catch {
-          body = {};
-        }
-        this.received.push({ path: req.url ?? '', body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    this.server = server;
-  }
-
-  /** The first recorded POST matching `match`; fails after `ms` (a safety net, not a timing assertion). */
-  async waitFor(match: (r: { path: string; body: Record<string, unknown> }) => boolean, ms = 15_000): Promise<{ path: string; body: Record<string, unknown> }> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.received.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`nothing matching arrived; got ${JSON.stringify(this.received.map((r) => r.path))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }

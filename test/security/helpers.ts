@@ -1,16 +1,10 @@
 /**
- * Starts Portcullis like test/helpers/server.ts does, but with a debug-level logger whose
+ * Starts Portcullis through test/helpers/server.ts, but with a debug-level logger whose
  * lines are kept in memory, so tests can read every line the server wrote.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { buildApp } from '../../src/app.ts';
-import { bootstrap } from '../../src/bootstrap.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { Clock, freePort, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
 
 export interface LoggedServer extends TestServer {
   /** Every log line written so far, raw JSON text. */
@@ -18,8 +12,6 @@ export interface LoggedServer extends TestServer {
 }
 
 export async function startLoggedServer(raw: Record<string, unknown> = {}): Promise<LoggedServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-sec-'));
-  const port = await freePort();
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -27,34 +19,8 @@ export async function startLoggedServer(raw: Record<string, unknown> = {}): Prom
       done();
     },
   });
-  const config = parseConfig({
-    issuer: `http://127.0.0.1:${port}`,
-    port,
-    host: '127.0.0.1',
-    database: `sqlite:${join(dir, 'portcullis.db')}`,
-    dataDir: dir,
-    logLevel: 'debug',
-    ...raw,
-  });
-  const logger = pino({ level: 'trace' }, sink);
-  const clock = new Clock();
-  const runtime = await bootstrap(config, { now: clock.now, env: {}, logger });
-  const app = await buildApp({ services: runtime.services, tenants: runtime.tenants, logger });
-  await app.listen({ port, host: '127.0.0.1' });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    config,
-    app,
-    runtime,
-    clock,
-    dir,
-    lines,
-    async close() {
-      await app.close();
-      await runtime.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startServer({ logLevel: 'debug', ...raw }, { logger: pino({ level: 'trace' }, sink) });
+  return Object.assign(server, { lines });
 }
 
 export interface Answer {

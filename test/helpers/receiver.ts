@@ -38,13 +38,13 @@ export class Receiver {
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  /** Resolves with the first recorded POST matching `match`; fails after `ms` without one. */
-  async waitFor(match: (r: Received) => boolean, ms = 10_000): Promise<Received> {
+  /** The first recorded POST matching `match`; fails after `ms` without one (a safety net, not a timing assertion). */
+  async waitFor(match: (r: Received) => boolean, ms = 15_000): Promise<Received> {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = this.received.find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching notification; received: ${JSON.stringify(this.received.map((r) => r.path))}`);
+      if (Date.now() > deadline) throw new Error(`nothing matching arrived; received: ${JSON.stringify(this.received.map((r) => r.path))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
