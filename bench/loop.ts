@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SCOPE } from './fixtures.ts';
+import { HttpClient, type Reply } from './http.ts';
 
 export interface Endpoints {
   authorizationEndpoint: string;
@@ -46,8 +47,6 @@ export interface PhaseTimes {
   userinfo: number;
 }
 
-const REQUEST_TIMEOUT_MS = 10_000;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -81,18 +80,29 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+/** One client for every round trip of the run: each server gets a keep-alive socket per worker. */
+const http = new HttpClient(64);
+
+function json(reply: Reply): unknown {
+  try {
+    return JSON.parse(reply.body);
+  } catch {
+    return undefined;
+  }
+}
+
+function header(reply: Reply, name: string): string | undefined {
+  const value = reply.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export async function roundTrip(target: Target, expectedSub?: string): Promise<RoundTripResult> {
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
   const t0 = performance.now();
 
-  const authz = await fetch(authorizationUrl(target, state, challenge), {
-    redirect: 'manual',
-    headers: { cookie: target.cookie },
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  await authz.arrayBuffer();
-  const location = authz.headers.get('location');
+  const authz = await http.send(authorizationUrl(target, state, challenge), 'GET', { cookie: target.cookie });
+  const location = header(authz, 'location');
   if (authz.status < 300 || authz.status > 399 || !location) throw new Error(`authorize: HTTP ${authz.status}, location ${location ?? 'none'}`);
   if (!location.startsWith(target.redirectUri)) throw new Error(`authorize: redirected to ${location}, not to the client (session lost?)`);
   const callback = new URL(location);
@@ -101,27 +111,24 @@ export async function roundTrip(target: Target, expectedSub?: string): Promise<R
   if (callback.searchParams.get('state') !== state) throw new Error('authorize: state mismatch');
   const t1 = performance.now();
 
-  const token = await fetch(target.tokenEndpoint, {
-    method: 'POST',
-    headers: {
+  const token = await http.send(
+    target.tokenEndpoint,
+    'POST',
+    {
       authorization: basicAuthorization(target.clientId, target.clientSecret),
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: verifier }),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const tokenBody: unknown = await token.json().catch(() => undefined);
-  if (token.status !== 200 || !isTokenResponse(tokenBody)) throw new Error(`token: HTTP ${token.status} ${JSON.stringify(tokenBody)}`);
+    new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: verifier }).toString(),
+  );
+  const tokenBody = json(token);
+  if (token.status !== 200 || !isTokenResponse(tokenBody)) throw new Error(`token: HTTP ${token.status} ${token.body.slice(0, 300)}`);
   if (tokenBody.token_type.toLowerCase() !== 'bearer') throw new Error(`token: token_type ${tokenBody.token_type}`);
   const t2 = performance.now();
 
-  const info = await fetch(target.userinfoEndpoint, {
-    headers: { authorization: `Bearer ${tokenBody.access_token}`, accept: 'application/json' },
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const infoBody: unknown = await info.json().catch(() => undefined);
-  if (info.status !== 200 || !isRecord(infoBody) || typeof infoBody['sub'] !== 'string') throw new Error(`userinfo: HTTP ${info.status} ${JSON.stringify(infoBody)}`);
+  const info = await http.send(target.userinfoEndpoint, 'GET', { authorization: `Bearer ${tokenBody.access_token}`, accept: 'application/json' });
+  const infoBody = json(info);
+  if (info.status !== 200 || !isRecord(infoBody) || typeof infoBody['sub'] !== 'string') throw new Error(`userinfo: HTTP ${info.status} ${info.body.slice(0, 300)}`);
   if (expectedSub !== undefined && infoBody['sub'] !== expectedSub) throw new Error(`userinfo: sub ${infoBody['sub']}, expected ${expectedSub}`);
   const t3 = performance.now();
   return { sub: infoBody['sub'], tokens: tokenBody, phases: { authorize: t1 - t0, token: t2 - t1, userinfo: t3 - t2 } };
