@@ -1,6 +1,6 @@
 import type { AuthorizationCodeRecord, CodeRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import type { Db } from './util.ts';
+import { prepared, type Db } from './util.ts';
 import { batchedInsert } from './batch.ts';
 
 function toRecord(row: Row<'codes'>): AuthorizationCodeRecord {
@@ -39,6 +39,16 @@ function toRow(code: AuthorizationCodeRecord): Row<'codes'> {
 
 /** Authorization codes, keyed by (tenant, sha256 of the code). */
 export function codeRepo(db: Db): CodeRepo {
+  const consumeUnused = prepared(db, (db, arg) =>
+    db
+      .updateTable('codes')
+      .set({ consumed_at: arg(2) })
+      .where('tenant_id', '=', arg(0))
+      .where('hash', '=', arg(1))
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', arg(2))
+      .returningAll(),
+  );
   return {
     insert: batchedInsert<AuthorizationCodeRecord>(async (codes) => {
       await db.insertInto('codes').values(codes.map(toRow)).execute();
@@ -51,15 +61,7 @@ export function codeRepo(db: Db): CodeRepo {
      * grant (RFC 6749 §4.1.2); an unconsumed expired code is `missing`.
      */
     async consume(tenantId, hash, now) {
-      const won = await db
-        .updateTable('codes')
-        .set({ consumed_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('hash', '=', hash)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now)
-        .returningAll()
-        .executeTakeFirst();
+      const [won] = await consumeUnused(tenantId, hash, now);
       if (won) return { status: 'ok', record: toRecord(won) };
 
       const row = await db

@@ -1,6 +1,6 @@
 import type { ConsentRecord, ConsentRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import { count } from './util.ts';
+import { count, prepared } from './util.ts';
 import type { Db } from './util.ts';
 
 /** A `consents` row as a record. */
@@ -17,15 +17,12 @@ export function toRecord(row: Row<'consents'>): ConsentRecord {
 
 /** Consents, keyed by (tenant, sub, client_id). Accumulating scopes is the caller's job. */
 export function consentRepo(db: Db): ConsentRepo {
+  const byKey = prepared(db, (db, arg) =>
+    db.selectFrom('consents').selectAll().where('tenant_id', '=', arg(0)).where('sub', '=', arg(1)).where('client_id', '=', arg(2)),
+  );
   return {
     async get(tenantId, sub, clientId) {
-      const row = await db
-        .selectFrom('consents')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('sub', '=', sub)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
+      const [row] = await byKey(tenantId, sub, clientId);
       return row && toRecord(row);
     },
 

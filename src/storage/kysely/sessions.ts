@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { SessionRecord, SessionRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import { count, fromJson, toJson } from './util.ts';
+import { count, fromJson, prepared, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
 /** A `sessions` row as a record, with the client ids linked to it. */
@@ -42,10 +42,23 @@ export function sessionRepo(db: Db): SessionRepo {
     return rows.map((row) => toRecord(row, bySession.get(row.id) ?? []));
   }
 
+  const clientsOfOne = prepared(db, (db, arg) =>
+    db.selectFrom('session_clients').select('client_id').where('tenant_id', '=', arg(0)).where('session_id', '=', arg(1)).orderBy('client_id'),
+  );
+  const liveByCookie = prepared(db, (db, arg) =>
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tenant_id', '=', arg(0))
+      .where('cookie_hash', '=', arg(1))
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', arg(2)),
+  );
+
   async function one(tenantId: string, row: Row<'sessions'> | undefined): Promise<SessionRecord | undefined> {
     if (!row) return undefined;
-    const [record] = await withClients(tenantId, [row]);
-    return record;
+    const links = await clientsOfOne(tenantId, row.id);
+    return toRecord(row, links.map((link) => link.client_id));
   }
 
   return {
@@ -83,14 +96,7 @@ export function sessionRepo(db: Db): SessionRepo {
     },
 
     async findByCookie(tenantId, cookieHash, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('cookie_hash', '=', cookieHash)
-        .where('ended_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const [row] = await liveByCookie(tenantId, cookieHash, now);
       return one(tenantId, row);
     },
 

@@ -1,7 +1,7 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { batchedInsert } from './batch.ts';
-import { count, fromJson, toJson } from './util.ts';
+import { count, fromJson, prepared, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
 function toRecord(row: Row<'tokens'>): TokenRecord {
@@ -46,6 +46,15 @@ function toRow(token: TokenRecord): Row<'tokens'> {
 
 /** Access and refresh tokens, keyed by (tenant, hash). Inserts are group-committed (batch.ts). */
 export function tokenRepo(db: Db): TokenRepo {
+  const findByHash = prepared(db, (db, arg) =>
+    db
+      .selectFrom('tokens')
+      .leftJoin('grants', (join) => join.onRef('grants.tenant_id', '=', 'tokens.tenant_id').onRef('grants.id', '=', 'tokens.grant_id'))
+      .selectAll('tokens')
+      .select('grants.revoked_at as grant_revoked_at')
+      .where('tokens.tenant_id', '=', arg(0))
+      .where('tokens.hash', '=', arg(1)),
+  );
   return {
     insert: batchedInsert<TokenRecord>(async (tokens) => {
       await db.insertInto('tokens').values(tokens.map(toRow)).execute();
@@ -53,16 +62,7 @@ export function tokenRepo(db: Db): TokenRepo {
 
     /** `grantRevokedAt` is null when the token has no grant or the grant row is gone. */
     async find(tenantId, hash) {
-      const row = await db
-        .selectFrom('tokens')
-        .leftJoin('grants', (join) =>
-          join.onRef('grants.tenant_id', '=', 'tokens.tenant_id').onRef('grants.id', '=', 'tokens.grant_id'),
-        )
-        .selectAll('tokens')
-        .select('grants.revoked_at as grant_revoked_at')
-        .where('tokens.tenant_id', '=', tenantId)
-        .where('tokens.hash', '=', hash)
-        .executeTakeFirst();
+      const [row] = await findByHash(tenantId, hash);
       if (!row) return undefined;
       const lookup: TokenLookup = { ...toRecord(row), grantRevokedAt: row.grant_revoked_at };
       return lookup;

@@ -1,5 +1,5 @@
 /** Small helpers shared by the Kysely repositories. */
-import type { Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './db.ts';
 import type { ListOptions, Page } from '../types.ts';
 
@@ -54,4 +54,29 @@ export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => string, 
 /** Kysely reports affected rows as bigint; every count here fits a number. */
 export function count(n: bigint | undefined): number {
   return n === undefined ? 0 : Number(n);
+}
+
+/** Stands for the i-th argument of a prepared query while it is built (see `prepared`). */
+export type Arg = (index: number) => never;
+
+const ARG_MARK = '\u0000arg:';
+
+/**
+ * A query of fixed shape, built and compiled to SQL once instead of on every call: the hot
+ * reads and the code consumption run thousands of times a second, and Kysely's building and
+ * compiling cost more than SQLite's execution of them. `build` places `arg(i)` wherever the
+ * i-th argument goes; the result runs the compiled SQL with the arguments in those places.
+ * When a plugin is installed (tracing), it must see every execution compile, so the query is
+ * then built on every call as usual.
+ */
+export function prepared<O>(db: Db, build: (db: Db, arg: Arg) => Compilable<O>): (...args: unknown[]) => Promise<O[]> {
+  if (db.getExecutor().plugins.length > 0) {
+    return async (...args) => (await db.executeQuery(build(db, (i) => args[i] as never))).rows;
+  }
+  const compiled = build(db, (i) => `${ARG_MARK}${i}` as never).compile();
+  const slots = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(ARG_MARK) ? Number(p.slice(ARG_MARK.length)) : -1));
+  return async (...args) => {
+    const query: CompiledQuery<O> = { ...compiled, parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])) };
+    return (await db.executeQuery(query)).rows;
+  };
 }
