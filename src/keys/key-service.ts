@@ -4,18 +4,19 @@
  * process (the CLI, another instance) is picked up without a restart.
  */
 import { createPrivateKey } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
+import type { JWTPayload, JWTVerifyResult } from 'jose';
 import type { KeyRepo, SigningKeyRecord } from '../storage/types.ts';
 import { generateSigningKey } from './generate.ts';
 import type { Kek } from './kek.ts';
 import { signCompact } from './sign.ts';
+import { verificationKeys, verifyJwt, type VerificationKeys } from './verify.ts';
 import { SIGNING_ALGS, type ActiveKey, type JwtHeaderExtras, type KeyService, type PublicJwk, type SigningAlg } from './types.ts';
 
 interface TenantKeys {
   loadedAt: number;
   published: PublicJwk[];
   active: Map<SigningAlg, ActiveKey>;
-  verifier: ReturnType<typeof createLocalJWKSet>;
+  verifier: VerificationKeys;
 }
 
 export interface KeyServiceOptions {
@@ -65,7 +66,7 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
       loadedAt: Date.now(),
       published,
       active,
-      verifier: createLocalJWKSet({ keys: published } as JSONWebKeySet),
+      verifier: verificationKeys(records),
     };
     cache.set(tenantId, entry);
     return entry;
@@ -128,14 +129,14 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
 
     async verify(tenantId: string, jwt: string, opts: { currentDate?: Date; typ?: string } = {}): Promise<JWTVerifyResult> {
       let keys = await get(tenantId);
-      const verifyOptions = { algorithms: [...SIGNING_ALGS], ...(opts.currentDate ? { currentDate: opts.currentDate } : {}), ...(opts.typ ? { typ: opts.typ } : {}) };
+      const verifyOptions = { now: Math.floor((opts.currentDate ?? new Date()).getTime() / 1000), ...(opts.typ ? { typ: opts.typ } : {}) };
       try {
-        return await jwtVerify(jwt, keys.verifier, verifyOptions);
+        return verifyJwt(jwt, keys.verifier, verifyOptions);
       } catch (err) {
         // A key minted by another instance moments ago: reload once and retry.
         if ((err as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw err;
         keys = await load(tenantId);
-        return jwtVerify(jwt, keys.verifier, verifyOptions);
+        return verifyJwt(jwt, keys.verifier, verifyOptions);
       }
     },
   };

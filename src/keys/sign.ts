@@ -2,17 +2,18 @@
  * Compact JWS signing with node:crypto and cached KeyObjects: several times faster than
  * WebCrypto for RS256/ES256/EdDSA on the token hot path (DESIGN.md §3). Output is verified with jose in tests.
  */
-import { constants, sign, type KeyObject } from 'node:crypto';
+import { constants, sign, type KeyObject, type SignKeyObjectInput, type VerifyKeyObjectInput } from 'node:crypto';
 import type { SigningAlg } from './types.ts';
 
 function b64(input: string | Buffer): string {
   return Buffer.from(input).toString('base64url');
 }
 
-type SignKey = Parameters<typeof sign>[2];
+/** Accepted by both `sign` and `verify`. */
+type SignKey = KeyObject | (SignKeyObjectInput & VerifyKeyObjectInput);
 
-/** The digest and key options of RFC 7518 §3 (RS/PS/ES) and RFC 8037 (EdDSA) for node:crypto. */
-function signArgs(alg: SigningAlg, key: KeyObject): [string | null, SignKey] {
+/** The digest and key options of RFC 7518 §3 (RS/PS/ES) and RFC 8037 (EdDSA) for node:crypto, to sign or verify. */
+export function signArgs(alg: SigningAlg, key: KeyObject): [string | null, SignKey] {
   switch (alg) {
     case 'RS256':
       return ['sha256', key];
