@@ -2,13 +2,13 @@
  * The resource owner password credentials grant (RFC 6749 §4.3). Off unless
  * `features.passwordGrant`; shares the login page's credential check and rate limits.
  */
-import { randomUUID } from 'node:crypto';
 import { InvalidGrant } from '../errors/oauth-error.ts';
 import { checkCredentials } from '../interaction/login-route.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import { issueUserTokens } from './issue-tokens.ts';
 import { narrowResources, narrowScope } from './scope.ts';
 import type { Grant, GrantInput } from './types.ts';
+import { timeOrderedId } from '../domain/time-ordered-id.ts';
 
 async function handle({ ctx, client, params, ip }: GrantInput) {
   const username = params.require('username');
@@ -26,7 +26,7 @@ async function handle({ ctx, client, params, ip }: GrantInput) {
   const now = ctx.now();
   const grant = {
     tenantId: ctx.tenant.id,
-    id: randomUUID(),
+    id: timeOrderedId(),
     clientId: client.clientId,
     sub: user.id,
     scope,

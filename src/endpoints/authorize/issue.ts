@@ -2,7 +2,6 @@
  * Issues what an approved authorization request asked for: a grant, then a code and/or tokens
  * according to the response type (OIDC Core §3.1.2.5, §3.2.2.5, §3.3.2.5).
  */
-import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
 import { FAPI_MAX_CODE_LIFETIME, isFapi } from '../../fapi/profile.ts';
 import { hashSecret, PREFIX, randomSecret } from '../../security/secrets.ts';
@@ -11,6 +10,7 @@ import { issueAccessToken } from '../../tokens/access-token.ts';
 import { userClaims } from '../../tokens/claims.ts';
 import { issueIdToken } from '../../tokens/id-token.ts';
 import type { AuthorizationRequest } from './request.ts';
+import { timeOrderedId } from '../../domain/time-ordered-id.ts';
 
 export async function issueAuthorizationResponse(
   ctx: Ctx,
@@ -28,7 +28,7 @@ export async function issueAuthorizationResponse(
 
   const scope = req.scopes.join(' ');
   const acr = req.acrValues?.[0] ?? session.acr;
-  const grantId = randomUUID();
+  const grantId = timeOrderedId();
   await ctx.storage.grants.insert({
     tenantId: ctx.tenant.id,
     id: grantId,
