@@ -51,10 +51,15 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     const services: Services = { config, storage, keys, kek: secret.kek, now, log: logger };
     let adminCredentials: AdminCredentials | undefined;
     if (options.provision !== false) {
-      const tenants = await provision(config, { storage, kek: secret.kek, now });
-      for (const tenant of await storage.tenants.list()) await keys.ensure(tenant.id);
-      logger.debug({ tenants: tenants.map((t) => t.slug || '(default)') }, 'provisioned');
-      adminCredentials = await bootstrapAdmin(services);
+      const prepare = async () => {
+        const tenants = await provision(config, { storage, kek: secret.kek, now });
+        for (const tenant of await storage.tenants.list()) await keys.ensure(tenant.id);
+        logger.debug({ tenants: tenants.map((t) => t.slug || '(default)') }, 'provisioned');
+        return bootstrapAdmin(services);
+      };
+      // Instances starting together on an empty database take turns: the first creates the
+      // tenants, clients, first keys and administrator; the next finds them there.
+      adminCredentials = storage.exclusive ? await storage.exclusive('provision', prepare, { wait: true }) : await prepare();
     }
     return { services, tenants: createTenantRegistry(config, storage), logger, ...(adminCredentials ? { adminCredentials } : {}), close: () => storage.close() };
   } catch (err) {

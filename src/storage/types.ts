@@ -53,10 +53,11 @@ export interface Storage {
    * Runs `fn` only while this process holds the named lock, so one instance at a time does a
    * periodic job. PostgreSQL: a session advisory lock (per schema) held on one pooled
    * connection, tried without waiting; resolves `undefined` without running `fn` when another
-   * session holds it. SQLite has one machine and one writer: `fn` simply runs (the scheduler
-   * runs periodic jobs in one worker process only).
+   * session holds it. With `wait`, it waits for the lock instead, and `fn` always runs (one
+   * instance after the other). SQLite has one machine and one writer: `fn` simply runs (the
+   * scheduler runs periodic jobs in one worker process only).
    */
-  exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  exclusive?<T>(name: string, fn: () => Promise<T>, options?: { wait?: boolean }): Promise<T | undefined>;
   /** Connection pool state (PostgreSQL), for metrics; absent for SQLite. */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;

@@ -84,13 +84,16 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
     // Pushed requests stay an hour past expiry: an authorization they started may still complete.
     sweep: async (now, batch) => (await sweep(db, now, batch)) + (await parRepo(db).purge(now - 3600, batch)) + (await sweepPollables(db, now, batch)),
 
-    async exclusive(name, fn) {
+    async exclusive(name, fn, options = {}) {
       if (dialect !== 'postgres') return fn();
       // One instance at a time, coordinated through PostgreSQL alone.
       return db.connection().execute(async (conn) => {
         const lock = sql`hashtext(current_schema() || ':portcullis:' || ${name})`;
-        const got = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lock}) as locked`.execute(conn);
-        if (got.rows[0]?.locked !== true) return undefined;
+        if (options.wait) await sql`select pg_advisory_lock(${lock})`.execute(conn);
+        else {
+          const got = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lock}) as locked`.execute(conn);
+          if (got.rows[0]?.locked !== true) return undefined;
+        }
         try {
           return await fn();
         } finally {
