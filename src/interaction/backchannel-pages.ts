@@ -96,13 +96,13 @@ export async function signInFromForm(ctx: Ctx, request: FastifyRequest, reply: F
   const password = params.get('password') ?? '';
   if (!username || !password) return { ok: false, error: t.loginMissing, status: 400, username };
   const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
-  const blocked = loginThrottle.check(attempt);
+  const blocked = await loginThrottle.check(attempt);
   if (!blocked.allowed) {
     reply.header('retry-after', String(blocked.retryAfter));
     return { ok: false, error: t.loginThrottled, status: 429, username };
   }
   const user = await checkCredentials(ctx, username, password);
-  loginThrottle.record(attempt, user !== undefined);
+  await loginThrottle.record(attempt, user !== undefined);
   if (!user) {
     ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
     return { ok: false, error: t.loginIncorrect, status: 401, username };

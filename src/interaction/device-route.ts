@@ -67,7 +67,7 @@ async function submitCode(request: FastifyRequest, reply: FastifyReply): Promise
   const typed = params.get('user_code') ?? '';
   const attempt = { tenantId: ctx.tenant.id, ip: request.ip };
   // RFC 8628 §5.1: user codes are guessable, so wrong guesses are rate limited.
-  const blocked = userCodeThrottle.check(attempt);
+  const blocked = await userCodeThrottle.check(attempt);
   if (!blocked.allowed) {
     reply.header('retry-after', String(blocked.retryAfter));
     return renderCodeForm(ctx, request, reply, { userCode: typed, error: t.deviceCodeThrottled, status: 429 });
@@ -75,7 +75,7 @@ async function submitCode(request: FastifyRequest, reply: FastifyReply): Promise
   const code = normalizeUserCode(typed);
   const record = code ? await ctx.storage.deviceCodes.findByUserCode(ctx.tenant.id, code, ctx.now()) : undefined;
   if (!record || record.status !== 'pending') {
-    userCodeThrottle.wrong(attempt);
+    await userCodeThrottle.wrong(attempt);
     return renderCodeForm(ctx, request, reply, { userCode: typed, error: t.deviceCodeInvalid, status: 400 });
   }
   return next(ctx, request, reply, record);

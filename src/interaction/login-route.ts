@@ -37,14 +37,14 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
   if (!username || !password) return renderLogin(ctx, request, reply, req, client, { error: 'Enter your username and password.', username, status: 400 });
 
   const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
-  const blocked = await loginThrottle.checkShared(attempt);
+  const blocked = await loginThrottle.check(attempt);
   if (!blocked.allowed) {
     const minutes = Math.max(1, Math.ceil(blocked.retryAfter / 60));
     reply.header('retry-after', String(blocked.retryAfter));
     return renderLogin(ctx, request, reply, req, client, { error: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, username, status: 429 });
   }
   const user = await checkCredentials(ctx, username, password);
-  await loginThrottle.recordShared(attempt, user !== undefined);
+  await loginThrottle.record(attempt, user !== undefined);
   if (!user) {
     ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
     return renderLogin(ctx, request, reply, req, client, { error: 'Incorrect username or password.', username, status: 401 });

@@ -1,5 +1,5 @@
 /**
- * Login rate limiting, shared by the login page and the password grant. Each key (a username,
+ * Rate limiting of guesses: passwords, device user codes, registrations. Each key (a username,
  * an IP address) may fail `limit` times within `windowSeconds`; after that it is blocked until
  * the oldest counted failure leaves the window. A success clears the key.
  */
@@ -11,12 +11,11 @@ export interface ThrottleResult {
 
 export interface LoginThrottle {
   check(key: string): ThrottleResult;
-  fail(key: string): void;
+  /** Counts a failure; resolves once the shared counter (when counters are shared) has counted it. */
+  fail(key: string): Promise<void>;
   succeed(key: string): void;
   /** Reads the shared counter of `key` (when counters are shared), so the next `check` sees every instance's failures. */
   sync(key: string): Promise<void>;
-  /** `fail`, resolving once the shared counter has counted it. */
-  failShared(key: string): Promise<void>;
 }
 
 export interface ThrottleOptions {
@@ -85,14 +84,10 @@ export function createLoginThrottle(options: ThrottleOptions): LoginThrottle {
     async sync(key) {
       await shared?.sync(name, key);
     },
-    async failShared(key) {
+    async fail(key) {
       const counted = shared?.add(name, key, options.windowSeconds);
       failLocally(key);
       await counted;
-    },
-    fail(key) {
-      void shared?.add(name, key, options.windowSeconds);
-      failLocally(key);
     },
     succeed(key) {
       failures.delete(key);
@@ -109,20 +104,23 @@ export interface AddressAttempt {
 
 /**
  * Two limits counted together: per address within a tenant, and per tenant in all (against an
- * attacker spreading over many addresses). `check` tells whether either is used up.
+ * attacker spreading over many addresses). `check` reads the counters every instance shares
+ * (Redis) first and tells whether either limit is used up; `count` resolves once the attempt
+ * is counted where every instance sees it, so another instance's attempts count at once.
  */
 export function createAddressThrottle(options: { name: string; perAddress: number; perTenant: number; windowSeconds: number }) {
   const { name, windowSeconds } = options;
   const byIp = createLoginThrottle({ limit: options.perAddress, windowSeconds, name: `${name}-ip` });
   const byTenant = createLoginThrottle({ limit: options.perTenant, windowSeconds, name: `${name}-tenant` });
+  const ipKey = (attempt: AddressAttempt) => `${attempt.tenantId}:${attempt.ip}`;
   return {
-    check(attempt: AddressAttempt): ThrottleResult {
-      const results = [byIp.check(`${attempt.tenantId}:${attempt.ip}`), byTenant.check(attempt.tenantId)];
+    async check(attempt: AddressAttempt): Promise<ThrottleResult> {
+      await Promise.all([byIp.sync(ipKey(attempt)), byTenant.sync(attempt.tenantId)]);
+      const results = [byIp.check(ipKey(attempt)), byTenant.check(attempt.tenantId)];
       return results.find((r) => !r.allowed) ?? { allowed: true, retryAfter: 0 };
     },
-    count(attempt: AddressAttempt): void {
-      byIp.fail(`${attempt.tenantId}:${attempt.ip}`);
-      byTenant.fail(attempt.tenantId);
+    async count(attempt: AddressAttempt): Promise<void> {
+      await Promise.all([byIp.fail(ipKey(attempt)), byTenant.fail(attempt.tenantId)]);
     },
   };
 }
@@ -148,34 +146,22 @@ export function observeLogins(observer: ((ok: boolean) => void) | undefined): vo
   loginObserver = observer;
 }
 
-/** The login page and the password grant both go through these calls (`checkShared`/`recordShared` where they can wait). */
+/**
+ * Every credential check goes through these calls: the login page, the password grant, the
+ * device and CIBA pages, and CIBA user codes. Both read or write the counters every instance
+ * shares (Redis) before they resolve, so a failure at one instance counts at all at once.
+ */
 export const loginThrottle = {
-  /** `check`, after reading the counters every instance shares (Redis), so their failures count at once. */
-  async checkShared(attempt: LoginAttempt): Promise<ThrottleResult> {
+  async check(attempt: LoginAttempt): Promise<ThrottleResult> {
     const [user, ip] = keys(attempt);
     await Promise.all([byUser.sync(user), byIp.sync(ip)]);
-    return loginThrottle.check(attempt);
-  },
-  /** `record`, resolving once a failure is counted where every instance sees it. */
-  async recordShared(attempt: LoginAttempt, ok: boolean): Promise<void> {
-    if (ok) return loginThrottle.record(attempt, ok);
-    const [user, ip] = keys(attempt);
-    loginObserver?.(ok);
-    await Promise.all([byUser.failShared(user), byIp.failShared(ip)]);
-  },
-  check(attempt: LoginAttempt): ThrottleResult {
-    const [user, ip] = keys(attempt);
     const results = [byUser.check(user), byIp.check(ip)];
     return results.find((r) => !r.allowed) ?? { allowed: true, retryAfter: 0 };
   },
-  record(attempt: LoginAttempt, ok: boolean): void {
+  async record(attempt: LoginAttempt, ok: boolean): Promise<void> {
     const [user, ip] = keys(attempt);
     loginObserver?.(ok);
-    if (ok) {
-      byUser.succeed(user);
-    } else {
-      byUser.fail(user);
-      byIp.fail(ip);
-    }
+    if (ok) byUser.succeed(user);
+    else await Promise.all([byUser.fail(user), byIp.fail(ip)]);
   },
 };

@@ -178,6 +178,19 @@ describe('two instances over PostgreSQL and Redis', { skip }, () => {
     assert.ok(Number(atB.headers.get('retry-after')) > 0);
   });
 
+  it('counts wrong device user codes at both instances against one limit', async () => {
+    const wrongCode = async (instance: Instance) => {
+      const browser = new Browser(instance.url);
+      const form = await browser.request(`${instance.url}/device`);
+      assert.equal(form.status, 200);
+      return browser.submit(form, { user_code: 'ZZZZ-ZZZZ' });
+    };
+    // RFC 8628 §5.1: ten wrong codes per address in all, five at each instance.
+    for (const instance of [a, b, a, b, a, b, a, b, a, b]) assert.equal((await wrongCode(instance)).status, 400);
+    assert.equal((await wrongCode(a)).status, 429, 'A counts the five made at B');
+    assert.equal((await wrongCode(b)).status, 429, 'B counts the five made at A');
+  });
+
   it('delivers one back-channel logout token when the user logs out at B after signing in at A', async () => {
     const browser = new Browser(issuer);
     const viaA = await rpVia(a);

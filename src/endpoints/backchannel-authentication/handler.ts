@@ -89,10 +89,10 @@ async function checkUserCode(ctx: Ctx, params: Params, client: ClientRecord, use
   // CIBA §13: missing_user_code when the client must send one and did not.
   if (code === undefined) throw new MissingUserCode('user_code is required for this client');
   const attempt = { tenantId: ctx.tenant.id, username: user.username, ip };
-  const throttled = loginThrottle.check(attempt);
+  const throttled = await loginThrottle.check(attempt);
   if (!throttled.allowed) throw new InvalidUserCode('too many wrong user codes; try again later');
   const ok = user.passwordHash !== null && (await verifyPassword(user.passwordHash, code));
-  loginThrottle.record(attempt, ok);
+  await loginThrottle.record(attempt, ok);
   // CIBA §13: invalid_user_code.
   if (!ok) throw new InvalidUserCode('the user_code is not valid');
 }

@@ -33,9 +33,9 @@ export function registrationRoutes(app: FastifyInstance): void {
     const ctx = tenantCtx(request);
     assertRegistrationEnabled(ctx);
     const attempt = { tenantId: ctx.tenant.id, ip: request.ip };
-    registrationThrottle.check(attempt);
+    await registrationThrottle.check(attempt);
     const result = await handleRegister(ctx, request.body, optionalBearer(request));
-    registrationThrottle.created(attempt);
+    await registrationThrottle.created(attempt);
     return send(reply, result);
   });
 

@@ -14,8 +14,8 @@ const throttle = createAddressThrottle({ name: 'registration', perAddress: REGIS
 
 export const registrationThrottle = {
   /** Throws TooManyRequests (429 with Retry-After) once the address or the tenant used up its registrations. */
-  check(attempt: AddressAttempt): void {
-    const blocked = throttle.check(attempt);
+  async check(attempt: AddressAttempt): Promise<void> {
+    const blocked = await throttle.check(attempt);
     // RFC 6585 §4: 429 with Retry-After.
     if (!blocked.allowed) throw new TooManyRequests('too many client registrations; try again later', { headers: { 'retry-after': String(blocked.retryAfter) } });
   },

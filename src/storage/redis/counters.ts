@@ -14,10 +14,9 @@ const MAX_SEEN = 100_000;
 /**
  * Failure counters shared by every instance: one `INCR` + `EXPIRE … NX` per failure (a fixed
  * window that starts at the first failure), `DEL` on success. Each process mirrors the
- * counters it has touched: the login page and the password grant read the counter before
- * deciding and wait for their failures to be counted (`sync`, `add`), so every instance's
- * failures count at once; callers that decide synchronously (`view`) see them from their next
- * attempt on. Redis errors leave the local throttle in charge.
+ * counters it has touched: every throttle reads the counter before deciding and waits for its
+ * failures to be counted (`sync`, `add`), so every instance's failures count at once; `view`
+ * answers from that mirror. Redis errors leave the local throttle in charge.
  */
 export function redisCounters(redis: Redis): SharedCounters {
   const seen = new Map<string, Seen>();
