@@ -9,7 +9,6 @@ import type { Ctx } from '../context.ts';
 import { tenantProfile } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
 import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
-import type { GrantRecord } from '../storage/types.ts';
 
 export interface AccessTokenRequest {
   clientId: string;
@@ -131,8 +130,8 @@ export interface AccessTokenInfo {
   claims: Record<string, unknown>;
   /** JWT `jti`, or the opaque token's hash. */
   id: string;
-  /** The token's grant when validation had to read it anyway (JWT tokens), so callers need not read it again. */
-  grant?: GrantRecord;
+  /** The grant's `claims` request (OIDC Core §5.5), read with the token; null when none. */
+  grantClaims: unknown;
 }
 
 function isOpaque(token: string): boolean {
@@ -155,6 +154,7 @@ async function validateOpaque(ctx: Ctx, token: string): Promise<AccessTokenInfo 
     cnfJkt: row.cnfJkt,
     claims: row.extra,
     id: row.hash,
+    grantClaims: row.grantClaims,
   };
 }
 
@@ -191,7 +191,7 @@ async function validateJwt(ctx: Ctx, token: string): Promise<AccessTokenInfo | u
     cnfJkt: typeof cnf?.jkt === 'string' ? cnf.jkt : null,
     claims,
     id: payload.jti,
-    ...(grant ? { grant } : {}),
+    grantClaims: grant?.claims ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { batchedInsert } from './batch.ts';
-import { count, fromJson, prepared, toJson } from './util.ts';
+import { count, fromJson, fromJsonOrNull, prepared, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
 function toRecord(row: Row<'tokens'>): TokenRecord {
@@ -51,7 +51,7 @@ export function tokenRepo(db: Db): TokenRepo {
       .selectFrom('tokens')
       .leftJoin('grants', (join) => join.onRef('grants.tenant_id', '=', 'tokens.tenant_id').onRef('grants.id', '=', 'tokens.grant_id'))
       .selectAll('tokens')
-      .select('grants.revoked_at as grant_revoked_at')
+      .select(['grants.revoked_at as grant_revoked_at', 'grants.claims as grant_claims'])
       .where('tokens.tenant_id', '=', arg(0))
       .where('tokens.hash', '=', arg(1)),
   );
@@ -60,11 +60,11 @@ export function tokenRepo(db: Db): TokenRepo {
       await db.insertInto('tokens').values(tokens.map(toRow)).execute();
     }),
 
-    /** `grantRevokedAt` is null when the token has no grant or the grant row is gone. */
+    /** `grantRevokedAt` and `grantClaims` are null when the token has no grant or the grant row is gone. */
     async find(tenantId, hash) {
       const [row] = await findByHash(tenantId, hash);
       if (!row) return undefined;
-      const lookup: TokenLookup = { ...toRecord(row), grantRevokedAt: row.grant_revoked_at };
+      const lookup: TokenLookup = { ...toRecord(row), grantRevokedAt: row.grant_revoked_at, grantClaims: fromJsonOrNull<unknown>(row.grant_claims) };
       return lookup;
     },
 

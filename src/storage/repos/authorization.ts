@@ -73,6 +73,8 @@ export interface TokenRecord {
 /** A token joined with the state of its grant, for one-query validation. */
 export interface TokenLookup extends TokenRecord {
   grantRevokedAt: number | null;
+  /** The grant's `claims` request (OIDC Core §5.5); null when it had none or there is no grant. */
+  grantClaims: unknown;
 }
 
 export interface SessionRecord {

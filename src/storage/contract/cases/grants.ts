@@ -74,12 +74,16 @@ export function grantCases(open: OpenStorage): void {
       assert.equal(await tokens.find(tenant, 'nope'), undefined);
       const bare = tokenRecord(tenant, 'h1', { kind: 'access_token', sub: null, cnfJkt: null, extra: {} });
       await tokens.insert(bare);
-      assert.deepEqual(await tokens.find(tenant, 'h1'), { ...bare, grantRevokedAt: null });
+      assert.deepEqual(await tokens.find(tenant, 'h1'), { ...bare, grantRevokedAt: null, grantClaims: null });
 
       await grants.insert(grantRecord(tenant, 'g1'));
       const child = tokenRecord(tenant, 'h2', { grantId: 'g1', parentHash: 'h0', consumedAt: NOW + 1, revokedAt: NOW + 2 });
       await tokens.insert(child);
-      assert.deepEqual(await tokens.find(tenant, 'h2'), { ...child, grantRevokedAt: null });
+      assert.deepEqual(await tokens.find(tenant, 'h2'), { ...child, grantRevokedAt: null, grantClaims: grantRecord(tenant, 'g1').claims });
+
+      await grants.insert(grantRecord(tenant, 'g2', { claims: null }));
+      await tokens.insert(tokenRecord(tenant, 'h3', { grantId: 'g2' }));
+      assert.equal((await tokens.find(tenant, 'h3'))?.grantClaims, null);
     });
 
     it('find returns expired and revoked tokens as they are', async () => {
