@@ -3,12 +3,12 @@
  * `features.passwordGrant`; shares the login page's credential check and rate limits.
  */
 import { InvalidGrant } from '../errors/oauth-error.ts';
+import { timeOrderedId } from '../domain/time-ordered-id.ts';
 import { checkCredentials } from '../interaction/login-route.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import { issueUserTokens } from './issue-tokens.ts';
 import { narrowResources, narrowScope } from './scope.ts';
 import type { Grant, GrantInput } from './types.ts';
-import { timeOrderedId } from '../domain/time-ordered-id.ts';
 
 async function handle({ ctx, client, params, ip }: GrantInput) {
   const username = params.require('username');

@@ -3,6 +3,7 @@
  * according to the response type (OIDC Core §3.1.2.5, §3.2.2.5, §3.3.2.5).
  */
 import type { Ctx } from '../../context.ts';
+import { timeOrderedId } from '../../domain/time-ordered-id.ts';
 import { FAPI_MAX_CODE_LIFETIME, isFapi } from '../../fapi/profile.ts';
 import { hashSecret, PREFIX, randomSecret } from '../../security/secrets.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
@@ -10,7 +11,6 @@ import { issueAccessToken } from '../../tokens/access-token.ts';
 import { userClaims } from '../../tokens/claims.ts';
 import { issueIdToken } from '../../tokens/id-token.ts';
 import type { AuthorizationRequest } from './request.ts';
-import { timeOrderedId } from '../../domain/time-ordered-id.ts';
 
 export async function issueAuthorizationResponse(
   ctx: Ctx,
