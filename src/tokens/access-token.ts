@@ -8,7 +8,7 @@ import type { ResourceConfig } from '../config/schema.ts';
 import type { Ctx } from '../context.ts';
 import { tenantProfile } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
-import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
+import { hashSecret, orderedSecret, PREFIX } from '../security/secrets.ts';
 
 export interface AccessTokenRequest {
   clientId: string;
@@ -93,7 +93,7 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
     const token = await ctx.keys.sign(ctx.tenant.id, alg, payload, { typ: 'at+jwt' });
     return { token, tokenType, expiresIn: policy.ttl, format: 'jwt', alg };
   }
-  const token = randomSecret(PREFIX.accessToken);
+  const token = orderedSecret(PREFIX.accessToken);
   await ctx.storage.tokens.insert({
     tenantId: ctx.tenant.id,
     hash: hashSecret(token),

@@ -1,6 +1,6 @@
 /** Refresh tokens: opaque, prefixed, stored hashed, bound to their grant and rotated on use. */
 import type { Ctx } from '../context.ts';
-import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
+import { hashSecret, orderedSecret, PREFIX } from '../security/secrets.ts';
 
 export interface RefreshTokenRequest {
   clientId: string;
@@ -17,7 +17,7 @@ export interface RefreshTokenRequest {
 }
 
 export async function issueRefreshToken(ctx: Ctx, req: RefreshTokenRequest): Promise<string> {
-  const token = randomSecret(PREFIX.refreshToken);
+  const token = orderedSecret(PREFIX.refreshToken);
   const now = ctx.now();
   await ctx.storage.tokens.insert({
     tenantId: ctx.tenant.id,

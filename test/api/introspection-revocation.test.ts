@@ -69,7 +69,7 @@ describe('tokens for APIs', () => {
   it('uses the resource\'s signing algorithm and token format', async () => {
     assert.equal(decodeProtectedHeader(await clientToken({ resource: REPORTS, scope: 'read' })).alg, 'ES256');
     const opaque = await clientToken({ resource: 'https://opaque.example.com', scope: 'read' });
-    assert.match(opaque, /^pc_at_[A-Za-z0-9_-]{43}$/);
+    assert.match(opaque, /^pc_at_[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     const info = await introspect(opaque);
     assert.equal(info['active'], true);
     assert.equal(info['aud'], 'https://opaque.example.com');

@@ -5,7 +5,7 @@
 import type { Ctx } from '../../context.ts';
 import { timeOrderedId } from '../../domain/time-ordered-id.ts';
 import { FAPI_MAX_CODE_LIFETIME, isFapi } from '../../fapi/profile.ts';
-import { hashSecret, PREFIX, randomSecret } from '../../security/secrets.ts';
+import { hashSecret, orderedSecret, PREFIX } from '../../security/secrets.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
 import { issueAccessToken } from '../../tokens/access-token.ts';
 import { userClaims } from '../../tokens/claims.ts';
@@ -47,7 +47,7 @@ export async function issueAuthorizationResponse(
   });
 
   if (parts.has('code')) {
-    const code = randomSecret(PREFIX.code);
+    const code = orderedSecret(PREFIX.code);
     await ctx.storage.codes.insert({
       tenantId: ctx.tenant.id,
       hash: hashSecret(code),
