@@ -5,7 +5,7 @@
  * SQLite that page writing was most of the cost of an authorization grant's insert). The
  * random bits keep ids made in the same millisecond, in any process, apart.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../security/random.ts';
 
 export function timeOrderedId(now = Date.now()): string {
   const bytes = randomBytes(16);

@@ -1,5 +1,6 @@
 /** Bearer secrets: generation with readable prefixes, and the hash under which they are stored. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from './random.ts';
 
 /** Prefixes let secret scanners and humans tell what leaked (DESIGN.md §3). */
 export const PREFIX = {
