@@ -220,6 +220,26 @@ describe('logout', () => {
     assert.notEqual(w.payload.jti, pw.payload.jti);
   });
 
+  it('logs out at once when logout_hint names the signed-in user, and asks when it names someone else', async () => {
+    const config = await rp(server.url, 'other', 'other-secret');
+    const logout = (tokens: { id_token?: string }, logoutHint: string) =>
+      oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token ?? '', logout_hint: logoutHint, post_logout_redirect_uri: 'http://127.0.0.1:5999/other-bye' }).href;
+
+    const first = new Browser(server.url);
+    const mine = await signIn(first, config);
+    const other = await rawGet(first, logout(mine, BOB.username));
+    assert.equal(other.status, 200, 'a hint naming another user gets the confirmation page');
+    assert.ok(parseForms(await other.text(), other.url).some((f) => f.buttons.some((b) => b.value === 'logout')));
+
+    for (const hint of [ALICE.username.toUpperCase(), decodeJwt(mine.id_token ?? '').sub ?? '']) {
+      const browser = new Browser(server.url);
+      const tokens = await signIn(browser, config);
+      const res = await rawGet(browser, logout(tokens, hint));
+      assert.equal(res.status, 302, `logout_hint ${hint} names the signed-in user`);
+      assert.equal(res.headers.get('location'), 'http://127.0.0.1:5999/other-bye');
+    }
+  });
+
   it('accepts an expired hint', async () => {
     const browser = new Browser(server.url);
     const config = await rp(server.url, 'other', 'other-secret');
