@@ -21,9 +21,9 @@ export function randomSecret(prefix: string, bytes = 32): string {
 /**
  * A random secret for the tables that take thousands of rows a second (codes, access and
  * refresh tokens): after the prefix, the issue time in milliseconds as 12 hex digits, then 256
- * random bits (43 base64url characters). `hashSecret` keeps the time in front of the hash, so new rows go to the
- * end of the table's key index instead of a random page of it (far fewer pages written per
- * insert). The time is not secret; the random part is the whole secret.
+ * random bits (43 base64url characters). `hashSecret` keeps the time in front of the hash, so
+ * new rows go to the end of the table's key index instead of a random page of it (far fewer
+ * pages written per insert). The time is not secret; the random part is the whole secret.
  */
 export function orderedSecret(prefix: string, now = Date.now()): string {
   return `${prefix}${now.toString(16).padStart(12, '0')}${randomBytes(32).toString('base64url')}`;
