@@ -61,6 +61,27 @@ describe('read cache', () => {
     assert.equal(state.reads, 3);
   });
 
+  it('does not keep a value read before a write that finished first', async () => {
+    const { state, storage } = fakeStorage();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowGet = storage.clients.get;
+    storage.clients.get = async (tenantId, id) => {
+      const value = await slowGet(tenantId, id);
+      await gate;
+      return value;
+    };
+    const cached = withReadCache(storage, 60_000);
+    const early = cached.clients.get('t', 'c');
+    await new Promise((resolve) => setImmediate(resolve));
+    await cached.clients.upsert(client('two'));
+    release();
+    assert.equal((await early)?.metadata.client_name, 'one', 'the read that started first answers what it read');
+    storage.clients.get = slowGet;
+    assert.equal((await cached.clients.get('t', 'c'))?.metadata.client_name, 'two', 'the stale value was not cached');
+    assert.equal(state.reads, 2);
+  });
+
   it('is off at 0', async () => {
     const { storage } = fakeStorage();
     assert.equal(withReadCache(storage, 0), storage);

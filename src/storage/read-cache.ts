@@ -21,6 +21,8 @@ interface Entry {
 /** `repo` with `get(tenantId, id)` cached and every write emptying the cache. */
 function cached<R extends { get(tenantId: string, id: string): Promise<unknown> }>(repo: R, ttlMs: number): R {
   const entries = new Map<string, Entry>();
+  // Counts writes: a read that a write overtook must not put its (older) value in the cache.
+  let writes = 0;
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repo)) {
     if (typeof member !== 'function' || READS.has(name)) {
@@ -28,10 +30,12 @@ function cached<R extends { get(tenantId: string, id: string): Promise<unknown> 
       continue;
     }
     wrapped[name] = async (...args: unknown[]) => {
+      writes++;
       entries.clear();
       try {
         return await (member as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
       } finally {
+        writes++;
         entries.clear();
       }
     };
@@ -41,7 +45,9 @@ function cached<R extends { get(tenantId: string, id: string): Promise<unknown> 
     const now = performance.now();
     const hit = entries.get(key);
     if (hit && hit.until > now) return hit.value;
+    const before = writes;
     const value = await repo.get(tenantId, id);
+    if (writes !== before) return value;
     if (entries.size >= MAX_ENTRIES) entries.clear();
     entries.set(key, { value, until: now + ttlMs });
     return value;
