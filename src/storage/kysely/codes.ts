@@ -1,6 +1,6 @@
 import type { AuthorizationCodeRecord, CodeRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import { prepared, type Db } from './util.ts';
+import { consumeOutcome, prepared, type Db } from './util.ts';
 import { batchedInsert } from './batch.ts';
 
 function toRecord(row: Row<'codes'>): AuthorizationCodeRecord {
@@ -62,16 +62,11 @@ export function codeRepo(db: Db): CodeRepo {
      */
     async consume(tenantId, hash, now) {
       const [won] = await consumeUnused(tenantId, hash, now);
-      if (won) return { status: 'ok', record: toRecord(won) };
-
-      const row = await db
-        .selectFrom('codes')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('hash', '=', hash)
-        .executeTakeFirst();
-      if (row && row.consumed_at !== null) return { status: 'reused', record: toRecord(row) };
-      return { status: 'missing' };
+      return consumeOutcome(
+        won,
+        () => db.selectFrom('codes').selectAll().where('tenant_id', '=', tenantId).where('hash', '=', hash).executeTakeFirst(),
+        toRecord,
+      );
     },
   };
 }

@@ -31,6 +31,18 @@ function toRow(key: SigningKeyRecord): Row<'signing_keys'> {
   };
 }
 
+/** Retires the tenant's active keys of `alg` (all but `keep`), published until `retireUntil`. */
+async function retireActive(db: Db, tenantId: string, alg: string, retireUntil: number, keep?: string): Promise<void> {
+  let query = db
+    .updateTable('signing_keys')
+    .set({ status: 'retired', expires_at: retireUntil })
+    .where('tenant_id', '=', tenantId)
+    .where('alg', '=', alg)
+    .where('status', '=', 'active');
+  if (keep !== undefined) query = query.where('kid', '!=', keep);
+  await query.execute();
+}
+
 /** Signing keys, keyed by (tenant, kid). */
 export function keyRepo(db: Db): KeyRepo {
   return {
@@ -70,13 +82,7 @@ export function keyRepo(db: Db): KeyRepo {
      */
     async rotate(tenantId, next, retireUntil) {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('signing_keys')
-          .set({ status: 'retired', expires_at: retireUntil })
-          .where('tenant_id', '=', tenantId)
-          .where('alg', '=', next.alg)
-          .where('status', '=', 'active')
-          .execute();
+        await retireActive(trx, tenantId, next.alg, retireUntil);
         await trx
           .insertInto('signing_keys')
           .values(toRow({ ...next, tenantId, status: 'active', expiresAt: null }))
@@ -99,14 +105,7 @@ export function keyRepo(db: Db): KeyRepo {
           .returning('alg')
           .executeTakeFirst();
         if (!promoted) return false;
-        await trx
-          .updateTable('signing_keys')
-          .set({ status: 'retired', expires_at: retireUntil })
-          .where('tenant_id', '=', tenantId)
-          .where('alg', '=', promoted.alg)
-          .where('status', '=', 'active')
-          .where('kid', '!=', kid)
-          .execute();
+        await retireActive(trx, tenantId, promoted.alg, retireUntil, kid);
         return true;
       });
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ParRecord, ParRepo } from '../types.ts';
-import { count, fromJson, toJson, type Db } from './util.ts';
+import { deleteExpired } from './sweep.ts';
+import { consumeOutcome, fromJson, toJson, type Db } from './util.ts';
 
 /** The `par_requests` table (migration 0004). */
 interface ParTable {
@@ -72,25 +73,16 @@ export function parRepo(base: Db): ParRepo {
         .where('consumed_at', 'is', null)
         .returningAll()
         .executeTakeFirst();
-      if (won) return { status: 'ok', record: toRecord(won) };
-      const row = await db.selectFrom('par_requests').selectAll().where('tenant_id', '=', tenantId).where('hash', '=', hash).executeTakeFirst();
-      return row ? { status: 'reused', record: toRecord(row) } : { status: 'missing' };
+      return consumeOutcome(
+        won,
+        () => db.selectFrom('par_requests').selectAll().where('tenant_id', '=', tenantId).where('hash', '=', hash).executeTakeFirst(),
+        toRecord,
+      );
     },
 
     async purge(before, batch) {
       const limit = Math.max(0, Math.trunc(batch));
-      if (limit === 0) return 0;
-      const result = await db
-        .deleteFrom('par_requests')
-        .where(({ eb, refTuple, selectFrom }) =>
-          eb(
-            refTuple('tenant_id', 'hash'),
-            'in',
-            selectFrom('par_requests').select(['tenant_id', 'hash']).where('expires_at', '<', before).limit(limit).$asTuple('tenant_id', 'hash'),
-          ),
-        )
-        .executeTakeFirst();
-      return count(result.numDeletedRows);
+      return limit === 0 ? 0 : deleteExpired(db, 'par_requests', 'hash', before, limit);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { PollableDecision, PollableRecord, PollableStatus, PollOutcome } from '../types.ts';
+import { deleteExpired } from './sweep.ts';
 import { count, fromJson } from './util.ts';
 
 export interface PollableTable {
@@ -162,31 +163,12 @@ export const POLLABLE_RETENTION = 3600;
 
 /**
  * Deletes up to `batch` rows of each polled-authorization table that expired more than
- * POLLABLE_RETENTION seconds before `now` (bounded, through the `expires_at` index, like
- * sweep.ts). Returns how many went.
+ * POLLABLE_RETENTION seconds before `now` (bounded, as `deleteExpired` is). Returns how many went.
  */
 export async function sweepPollables(db: object, now: number, batch: number): Promise<number> {
   const limit = Math.max(0, Math.trunc(batch));
   if (limit === 0) return 0;
-  const pdb = db as PollDb;
   let deleted = 0;
-  for (const table of ['device_codes', 'ciba_requests'] as const) {
-    const name = table as 'pollable';
-    const result = await pdb
-      .deleteFrom(name)
-      .where(({ eb, refTuple, selectFrom }) =>
-        eb(
-          refTuple('tenant_id', 'hash'),
-          'in',
-          selectFrom(name)
-            .select(['tenant_id', 'hash'])
-            .where('expires_at', '<', now - POLLABLE_RETENTION)
-            .limit(limit)
-            .$asTuple('tenant_id', 'hash'),
-        ),
-      )
-      .executeTakeFirst();
-    deleted += count(result.numDeletedRows);
-  }
+  for (const table of ['device_codes', 'ciba_requests'] as const) deleted += await deleteExpired(db, table, 'hash', now - POLLABLE_RETENTION, limit);
   return deleted;
 }

@@ -36,12 +36,16 @@ async function migrationSchema(db: Db, dialect: Storage['dialect']): Promise<{ m
   return schema ? { migrationTableSchema: schema } : {};
 }
 
+/** Pushed requests stay an hour past expiry: an authorization they started may still complete. */
+const PAR_RETENTION = 3600;
+
 /**
  * Assembles the repositories over one Kysely instance. The same code serves SQLite and
  * PostgreSQL; `dialect` only selects migration details. `close()` destroys the instance
  * (and its connection or pool).
  */
 export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
+  const par = parRepo(db);
   return {
     dialect,
     tenants: tenantRepo(db),
@@ -58,7 +62,7 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
     logout: logoutRepo(db),
     deviceCodes: deviceCodeRepo(db),
     ciba: cibaRepo(db),
-    par: parRepo(db),
+    par,
     initialAccessTokens: initialAccessTokenRepo(db),
     audit: auditRepo(db),
     admin: adminRepo(db),
@@ -81,8 +85,8 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
       await sql`select 1`.execute(db);
     },
 
-    // Pushed requests stay an hour past expiry: an authorization they started may still complete.
-    sweep: async (now, batch) => (await sweep(db, now, batch)) + (await parRepo(db).purge(now - 3600, batch)) + (await sweepPollables(db, now, batch)),
+    sweep: async (now, batch) =>
+      (await sweep(db, now, batch)) + (await par.purge(now - PAR_RETENTION, batch)) + (await sweepPollables(db, now, batch)),
 
     async exclusive(name, fn, options = {}) {
       if (dialect !== 'postgres') return fn();

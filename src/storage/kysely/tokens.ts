@@ -1,7 +1,7 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { batchedInsert } from './batch.ts';
-import { count, fromJson, fromJsonOrNull, prepared, toJson } from './util.ts';
+import { consumeOutcome, count, fromJson, fromJsonOrNull, prepared, toJson } from './util.ts';
 import type { Db } from './util.ts';
 
 function toRecord(row: Row<'tokens'>): TokenRecord {
@@ -86,17 +86,18 @@ export function tokenRepo(db: Db): TokenRepo {
         .where('expires_at', '>', now)
         .returningAll()
         .executeTakeFirst();
-      if (won) return { status: 'ok', record: toRecord(won) };
-
-      const row = await db
-        .selectFrom('tokens')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('hash', '=', hash)
-        .where('kind', '=', 'refresh_token')
-        .executeTakeFirst();
-      if (row && row.consumed_at !== null) return { status: 'reused', record: toRecord(row) };
-      return { status: 'missing' };
+      return consumeOutcome(
+        won,
+        () =>
+          db
+            .selectFrom('tokens')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .where('hash', '=', hash)
+            .where('kind', '=', 'refresh_token')
+            .executeTakeFirst(),
+        toRecord,
+      );
     },
 
     /** Live means unrevoked and unexpired; consumption does not matter. */

@@ -1,7 +1,7 @@
 /** Small helpers shared by the Kysely repositories. */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './db.ts';
-import type { ListOptions, Page } from '../types.ts';
+import type { ConsumeResult, ListOptions, Page } from '../types.ts';
 
 export type Db = Kysely<Database>;
 
@@ -54,6 +54,22 @@ export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => string, 
 /** Kysely reports affected rows as bigint; every count here fits a number. */
 export function count(n: bigint | undefined): number {
   return n === undefined ? 0 : Number(n);
+}
+
+/**
+ * The answer of a single-use consume. `won` is the row its `UPDATE … WHERE consumed_at IS NULL
+ * RETURNING` changed: only that caller gets `ok`. Otherwise `readBack` explains the miss: a row
+ * already consumed is `reused` (replay); an unknown or swept row, or one the UPDATE's other
+ * conditions (expiry, revocation) left unconsumed, is `missing`.
+ */
+export async function consumeOutcome<R extends { consumed_at: number | null }, T>(
+  won: R | undefined,
+  readBack: () => Promise<R | undefined>,
+  toRecord: (row: R) => T,
+): Promise<ConsumeResult<T>> {
+  if (won) return { status: 'ok', record: toRecord(won) };
+  const row = await readBack();
+  return row && row.consumed_at !== null ? { status: 'reused', record: toRecord(row) } : { status: 'missing' };
 }
 
 /** Stands for the i-th argument of a prepared query while it is built (see `prepared`). */

@@ -65,5 +65,15 @@ export function parCases(open: OpenStorage): void {
       assert.deepEqual(await p.consume(b, 'old', NOW), { status: 'missing' });
       assert.ok(await p.findLive(a, 'h', NOW));
     });
+
+    it('sweep keeps a request an hour past its expiry, so an authorization it started can complete', async () => {
+      const tenant = freshTenant();
+      const s = storage();
+      await s.par.insert(parRecord(tenant, 'gone', { expiresAt: NOW - 3601 }));
+      await s.par.insert(parRecord(tenant, 'kept', { expiresAt: NOW - 10 }));
+      assert.ok((await s.sweep(NOW, 100)) >= 1);
+      assert.deepEqual(await s.par.consume(tenant, 'gone', NOW), { status: 'missing' });
+      assert.equal((await s.par.consume(tenant, 'kept', NOW)).status, 'ok');
+    });
   });
 }
