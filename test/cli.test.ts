@@ -42,7 +42,7 @@ describe('portcullis CLI', () => {
   it('prints help for every command and exits non-zero on unknown ones', async () => {
     const help = await cli('--help');
     assert.equal(help.code, 0);
-    for (const name of ['serve', 'migrate', 'keys', 'clients', 'users', 'tenants']) {
+    for (const name of ['serve', 'migrate', 'keys', 'clients', 'users', 'tenants', 'sessions', 'logout-deliveries']) {
       assert.match(help.out, new RegExp(`\\b${name}\\b`));
       const sub = await cli(name, '--help');
       assert.equal(sub.code, 0, name);
@@ -105,6 +105,25 @@ describe('portcullis CLI', () => {
     assert.doesNotMatch((await cli('clients', 'list')).out, /\bbad\b/);
     assert.equal((await cli('clients', 'remove', 'app', '--tenant', 'acme')).code, 0);
     assert.equal((await cli('clients', 'remove', 'app', '--tenant', 'acme')).code, 1);
+  });
+
+  it('lists and ends sessions, and shows logout deliveries', async () => {
+    const listed = await cli('sessions', 'list', 'carol', '--tenant', 'acme');
+    assert.equal(listed.code, 0, listed.err);
+    assert.match(listed.out, /^SID\s+SIGNED IN\s+EXPIRES/);
+    const ended = await cli('sessions', 'end', 'carol', '--tenant', 'acme');
+    assert.equal(ended.code, 0, ended.err);
+    assert.match(ended.out, /ended 0 sessions of carol; 0 back-channel logout tokens queued/);
+    assert.equal((await cli('sessions', 'end', 'carol', '--tenant', 'acme', '--sid', 'nope')).code, 1);
+    assert.equal((await cli('sessions', 'list', 'nobody', '--tenant', 'acme')).code, 1);
+
+    const deliveries = await cli('logout-deliveries', 'list', '--tenant', 'acme');
+    assert.equal(deliveries.code, 0, deliveries.err);
+    assert.match(deliveries.out, /^pending 0 {2}failed 0 {2}delivered 0$/m);
+    assert.equal((await cli('logout-deliveries', 'list', '--status', 'lost')).code, 1);
+    const retry = await cli('logout-deliveries', 'retry', 'nope', '--tenant', 'acme');
+    assert.equal(retry.code, 1);
+    assert.match(retry.err, /no failed delivery nope in tenant acme/);
   });
 
   it('runs from bin/ as `portcullis`', async () => {

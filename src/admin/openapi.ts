@@ -2,6 +2,8 @@
  * The OpenAPI 3.1 document of the admin API, served at /admin/api/v1/openapi.json. Built from
  * small helpers so every operation states its parameters, body, responses and security alike.
  */
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../domain/client.ts';
+import { SLUG } from './api/tenants.ts';
 import { ADMIN_SCOPE } from './scopes.ts';
 
 type Json = Record<string, unknown>;
@@ -36,7 +38,7 @@ const schemas: Json = {
     type: 'object',
     properties: { id: { type: 'string' }, slug: { type: 'string', description: 'Empty for the default tenant.' }, name: { type: 'string' }, issuer: { type: 'string', format: 'uri' }, created_at: { type: 'integer' } },
   },
-  TenantInput: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' }, name: { type: 'string' } } },
+  TenantInput: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: SLUG.source }, name: { type: 'string' } } },
   ClientMetadata: {
     type: 'object',
     description: 'RFC 7591 / OpenID Connect Dynamic Client Registration metadata, plus `skip_consent`, `require_pkce`, `token_exchange` and `profile`. On create, `client_id` and `client_secret` are generated when absent.',
@@ -49,7 +51,7 @@ const schemas: Json = {
       post_logout_redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' } },
       grant_types: { type: 'array', items: { type: 'string' } },
       response_types: { type: 'array', items: { type: 'string' } },
-      token_endpoint_auth_method: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] },
+      token_endpoint_auth_method: { type: 'string', enum: [...TOKEN_ENDPOINT_AUTH_METHODS] },
       scope: { type: 'string' },
       jwks: { type: 'object' },
       jwks_uri: { type: 'string', format: 'uri' },

@@ -30,19 +30,34 @@ describe('admin API', () => {
     const none = await api(server, undefined)('GET', '/tenants');
     assert.equal(none.status, 401);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer realm=/);
+    // RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
+    assert.doesNotMatch(none.headers.get('www-authenticate') ?? '', /error=/);
+    assert.equal(none.headers.get('cache-control'), 'no-store');
     const garbage = await api(server, 'not.a.token')('GET', '/tenants');
     assert.equal(garbage.status, 401);
     assert.equal(garbage.body['error'], 'invalid_token');
+    assert.match(garbage.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_token"/);
     const plain = await api(server, await adminToken(server, 'plain', 'plain-secret'))('GET', '/tenants');
     assert.equal(plain.status, 403);
     assert.equal(plain.body['error'], 'insufficient_scope');
+    assert.match(plain.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="insufficient_scope", scope="portcullis:admin"$/);
+    // RFC 6750 §2.1: a malformed Authorization header is invalid_request.
+    const malformed = await fetch(`${server.url}/admin/api/v1/tenants`, { headers: { authorization: 'Bearer two words' } });
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as { error: string }).error, 'invalid_request');
+    assert.match(malformed.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_request"/);
+    const ok = await call('GET', '/tenants');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('cache-control'), 'no-store');
   });
 
   it('creates a tenant, a client and a user; the user signs in to the client at the tenant issuer', async () => {
     const tenant = await call('POST', '/tenants', { slug: 'globex', name: 'Globex' });
     assert.equal(tenant.status, 201);
     assert.equal(tenant.body['issuer'], `${server.url}/t/globex`);
-    assert.equal((await call('POST', '/tenants', { slug: 'globex' })).status, 409);
+    const again = await call('POST', '/tenants', { slug: 'globex' });
+    assert.equal(again.status, 409);
+    assert.equal(again.body['error'], 'conflict');
 
     const discovery = await fetch(`${server.url}/t/globex/.well-known/openid-configuration`);
     assert.equal(discovery.status, 200);
@@ -66,9 +81,22 @@ describe('admin API', () => {
     assert.equal(claims?.sub, sub);
     const info = await oidc.fetchUserInfo(config, tokens.access_token, sub);
     assert.equal(info['email'], 'dora@globex.example');
+    // Disabling a user ends their sessions and revokes their grants at once.
+    assert.equal(((await call('GET', `/tenants/globex/sessions?sub=${sub}`)).body['items'] as unknown[]).length, 1);
+    assert.equal((await call('POST', `/tenants/globex/users/${sub}/disable`)).status, 200);
+    assert.deepEqual((await call('GET', `/tenants/globex/sessions?sub=${sub}`)).body['items'], []);
+    const afterDisable = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(afterDisable.status, 401);
+    assert.match(afterDisable.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.equal((await call('POST', `/tenants/globex/users/${sub}/enable`)).status, 200);
 
     // Tenant isolation: the user does not exist in the default tenant.
-    assert.equal((await call('GET', `/tenants/default/users/${sub}`)).status, 404);
+    const elsewhere = await call('GET', `/tenants/default/users/${sub}`);
+    assert.equal(elsewhere.status, 404);
+    assert.equal(elsewhere.body['error'], 'not_found');
+    const noTenant = await call('GET', '/tenants/nowhere/users');
+    assert.equal(noTenant.status, 404);
+    assert.equal(noTenant.body['error'], 'not_found');
   });
 
   it('rotates client secrets and manages users (password reset, disable, delete)', async () => {
@@ -82,7 +110,9 @@ describe('admin API', () => {
       fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` }, body: 'grant_type=client_credentials' });
     assert.equal((await cc(first)).status, 401);
     assert.equal((await cc(second)).status, 200);
-    assert.equal((await call('POST', '/tenants/default/clients/plain/secret')).status, 400, 'config clients are changed in the config file');
+    const configClient = await call('POST', '/tenants/default/clients/plain/secret');
+    assert.equal(configClient.status, 400, 'config clients are changed in the config file');
+    assert.equal(configClient.body['error'], 'invalid_request');
 
     const u = await call('POST', '/tenants/default/users', { username: 'erin' });
     const sub = String(u.body['sub']);
@@ -100,7 +130,12 @@ describe('admin API', () => {
     assert.deepEqual(patched.body['claims'], { name: 'Erin' });
     assert.equal((await call('PATCH', `/tenants/default/users/${sub}`, { email_verified: 'yes' })).status, 400);
     assert.equal((await call('DELETE', `/tenants/default/users/${sub}`)).status, 204);
-    assert.equal((await call('GET', `/tenants/default/users/${sub}`)).status, 404);
+    const elsewhere = await call('GET', `/tenants/default/users/${sub}`);
+    assert.equal(elsewhere.status, 404);
+    assert.equal(elsewhere.body['error'], 'not_found');
+    const noTenant = await call('GET', '/tenants/nowhere/users');
+    assert.equal(noTenant.status, 404);
+    assert.equal(noTenant.body['error'], 'not_found');
   });
 
   it('paginates and filters lists', async () => {
@@ -125,7 +160,12 @@ describe('admin API', () => {
     assert.deepEqual(seen, ['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
     const bySource = await call('GET', '/tenants/default/clients?source=config');
     assert.deepEqual((bySource.body['items'] as Array<{ client_id: string }>).map((c) => c.client_id), ['plain']);
-    assert.equal((await call('GET', '/tenants/default/clients?limit=0')).status, 400);
+    const badLimit = await call('GET', '/tenants/default/clients?limit=0');
+    assert.equal(badLimit.status, 400);
+    assert.equal(badLimit.body['error'], 'invalid_request');
+    const repeated = await call('GET', '/tenants/default/clients?prefix=a&prefix=b');
+    assert.equal(repeated.status, 400, 'RFC 6749 §3.1: no repeated parameters');
+    assert.equal(repeated.body['error'], 'invalid_request');
     const tenants = await call('GET', '/tenants?prefix=glo');
     assert.deepEqual((tenants.body['items'] as Array<{ slug: string }>).map((t) => t.slug), ['globex']);
   });
@@ -156,8 +196,10 @@ describe('admin API', () => {
   it('serves its OpenAPI document', async () => {
     const res = await fetch(`${server.url}/admin/api/v1/openapi.json`);
     assert.equal(res.status, 200);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, { pattern?: string; enum?: string[] }> }> } };
     assert.match(doc.openapi, /^3\./);
+    assert.equal(doc.components.schemas['TenantInput']?.properties?.['slug']?.pattern, '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$');
+    assert.deepEqual(doc.components.schemas['ClientMetadata']?.properties?.['token_endpoint_auth_method']?.enum, ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
     for (const path of ['/tenants', '/tenants/{tenant}/clients', '/tenants/{tenant}/users/{sub}/password', '/tenants/{tenant}/keys/rotate', '/audit']) assert.ok(doc.paths[path], path);
     assert.ok(doc.components.securitySchemes);
   });

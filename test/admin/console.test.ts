@@ -94,11 +94,16 @@ describe('admin console in Chromium', () => {
     assert.equal(await page.locator('tbody tr').count(), 10, 'prefix filter');
   });
 
-  it('creates a client and a user through the forms, showing the secret once', async () => {
+  /** Fills and submits the new-client form of tenant acme. */
+  async function submitClientForm(clientId: string, redirectUri: string): Promise<void> {
     await page.goto(`${server.url}/admin/t/acme/clients`);
-    await page.getByLabel('Client ID').fill('console-made');
-    await page.getByLabel(/Redirect URIs/).fill('https://app.example.com/cb');
+    await page.getByLabel('Client ID').fill(clientId);
+    await page.getByLabel(/Redirect URIs/).fill(redirectUri);
     await page.getByRole('button', { name: 'Create' }).click();
+  }
+
+  it('creates a client and a user through the forms, showing the secret once', async () => {
+    await submitClientForm('console-made', 'https://app.example.com/cb');
     await page.locator('#client-secret').waitFor();
     const secret = await page.locator('#client-secret').textContent();
     assert.match(secret ?? '', /^pc_cs_/);
@@ -124,14 +129,12 @@ describe('admin console in Chromium', () => {
   });
 
   it('shows validation errors in the page and changes nothing', async () => {
-    await page.goto(`${server.url}/admin/t/acme/clients`);
-    await page.getByLabel('Client ID').fill('bad-uri');
-    await page.getByLabel(/Redirect URIs/).fill('https://app.example.com/cb#fragment');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await submitClientForm('bad-uri', 'https://app.example.com/cb#fragment');
     await page.locator('.alert').waitFor();
     assert.match((await page.locator('.alert').textContent()) ?? '', /invalid_redirect_uri/);
     const acme = await server.runtime.services.storage.tenants.getBySlug('acme');
     assert.equal(await server.runtime.services.storage.clients.get(acme?.id ?? '', 'bad-uri'), undefined);
+    assert.equal(await page.locator('main a', { hasText: '←' }).getAttribute('href'), `/admin/t/${acme?.id ?? ''}/clients`, 'back to the section');
   });
 
   it('refuses form posts without the CSRF token', async () => {
@@ -140,6 +143,8 @@ describe('admin console in Chromium', () => {
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const res = await fetch(`${server.url}/admin/t/acme/keys/rotate`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf_token=forged', redirect: 'manual' });
     assert.equal(res.status, 400);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.match(await res.text(), /invalid_request/);
   });
 
   it('is usable on a phone-size screen', async () => {

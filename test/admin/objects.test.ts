@@ -44,7 +44,9 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     assert.equal(after.find((k) => k.kid === fresh.kid)?.status, 'active');
     const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
     assert.ok(jwks.keys.some((k) => k.kid === fresh.kid));
-    assert.equal((await call('POST', '/tenants/default/keys/rotate', { algs: ['HS256'] })).status, 400);
+    const hs256 = await call('POST', '/tenants/default/keys/rotate', { algs: ['HS256'] });
+    assert.equal(hs256.status, 400);
+    assert.equal(hs256.body['error'], 'invalid_request');
     const retired = (await call('GET', '/tenants/default/keys?alg=ES256&status=retired')).body['items'] as Array<{ kid: string }>;
     assert.deepEqual(retired.map((k) => k.kid), [es256.kid]);
   });
@@ -56,7 +58,9 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     assert.deepEqual((consents.body['items'] as Array<{ client_id: string }>).map((c) => c.client_id), ['web']);
     assert.equal((await call('DELETE', `/tenants/default/consents/${sub}/web`)).status, 204);
     assert.deepEqual((await call('GET', `/tenants/default/consents?sub=${sub}`)).body['items'], []);
-    assert.equal((await call('DELETE', `/tenants/default/consents/${sub}/web`)).status, 404);
+    const gone = await call('DELETE', `/tenants/default/consents/${sub}/web`);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.body['error'], 'not_found');
 
     const sessions = await call('GET', `/tenants/default/sessions?sub=${sub}`);
     const list = sessions.body['items'] as Array<{ sid: string; sub: string }>;
@@ -109,7 +113,10 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     const deliveries = await call('GET', '/tenants/default/deliveries?status=failed');
     assert.equal(deliveries.status, 200);
     assert.deepEqual(deliveries.body['items'], []);
-    assert.equal((await call('GET', '/tenants/default/deliveries?status=lost')).status, 400);
+    const lost = await call('GET', '/tenants/default/deliveries?status=lost');
+    assert.equal(lost.status, 400);
+    assert.equal(lost.body['error'], 'invalid_request');
+    assert.match(lost.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_request"/);
     const resources = await call('GET', '/tenants/default/resources');
     assert.deepEqual((resources.body['items'] as Array<{ identifier: string }>).map((r) => r.identifier), ['https://api.example.com']);
   });
@@ -126,9 +133,13 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     const forbidden = await asGina('GET', '/tenants/default/clients');
     assert.equal(forbidden.status, 403);
     assert.equal(forbidden.body['error'], 'insufficient_scope');
+    assert.match(forbidden.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="insufficient_scope"/);
     assert.deepEqual(((await asGina('GET', '/tenants')).body['items'] as Array<{ slug: string }>).map((t) => t.slug), ['acme']);
     assert.equal((await asGina('POST', '/tenants', { slug: 'sneaky' })).status, 403);
-    assert.equal((await asGina('GET', '/audit')).status, 403);
+    const wholeLog = await asGina('GET', '/audit');
+    assert.equal(wholeLog.status, 403);
+    assert.equal(wholeLog.body['error'], 'insufficient_scope');
+    assert.match(wholeLog.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="insufficient_scope"/);
 
     // A default-tenant client limited to acme by `portcullis:admin:acme`.
     const scoped = await call('POST', '/tenants/default/clients', { client_id: 'acme-ops', grant_types: ['client_credentials'], scope: 'portcullis:admin:acme' });
@@ -142,6 +153,9 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     assert.equal((await asGina('GET', '/tenants/acme/clients')).status, 403);
     // Deleting the client kills its tokens for the admin API.
     assert.equal((await call('DELETE', '/tenants/default/clients/acme-ops')).status, 204);
-    assert.equal((await asOps('GET', '/tenants/acme/users')).status, 401);
+    const deleted = await asOps('GET', '/tenants/acme/users');
+    assert.equal(deleted.status, 401);
+    assert.equal(deleted.body['error'], 'invalid_token');
+    assert.match(deleted.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_token"/);
   });
 });

@@ -51,7 +51,6 @@ export async function listAllAudit(actx: AdminCtx, query: Query): Promise<ListRe
 }
 
 export function auditRoutes(api: FastifyInstance): void {
-  const json = { config: { errorStyle: 'bearer' as const } };
-  api.get<{ Querystring: Query }>('/audit', json, (r) => listAllAudit(adminCtx(r), r.query));
-  api.get<{ Params: { tenant: string }; Querystring: Query }>('/tenants/:tenant/audit', json, (r) => listTenantAudit(adminCtx(r), r.params.tenant, r.query));
+  api.get<{ Querystring: Query }>('/audit', (r) => listAllAudit(adminCtx(r), r.query));
+  api.get<{ Params: { tenant: string }; Querystring: Query }>('/tenants/:tenant/audit', (r) => listTenantAudit(adminCtx(r), r.params.tenant, r.query));
 }

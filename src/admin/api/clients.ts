@@ -12,7 +12,7 @@ import { listResponse, objectBody, one, pageOptions, type ListResponse, type Que
 
 export type ClientView = ClientMetadata & { source: ClientSource; has_secret: boolean; created_at: number; updated_at: number; client_secret?: string };
 
-export function clientView(c: ClientRecord, secret?: string): ClientView {
+function clientView(c: ClientRecord, secret?: string): ClientView {
   return {
     ...c.metadata,
     client_id: c.clientId,

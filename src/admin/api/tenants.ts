@@ -7,7 +7,8 @@ import { tenantIssuer } from '../../tenancy/registry.ts';
 import { record, tenantOf, type AdminCtx } from '../context.ts';
 import { listResponse, objectBody, one, pageOptions, type ListResponse, type Query } from './pagination.ts';
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** One URL path segment: `/t/<slug>`. */
+export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Slugs that would be confused with the default tenant's id. */
 const RESERVED = new Set([DEFAULT_TENANT_ID]);
 
@@ -19,7 +20,7 @@ export interface TenantView {
   created_at: number;
 }
 
-export function tenantView(actx: AdminCtx, t: TenantRecord): TenantView {
+function tenantView(actx: AdminCtx, t: TenantRecord): TenantView {
   const slug = t.id === DEFAULT_TENANT_ID ? '' : t.slug;
   return { id: t.id, slug, name: t.name, issuer: tenantIssuer(actx.services.config, slug), created_at: t.createdAt };
 }

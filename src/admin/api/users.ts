@@ -5,7 +5,7 @@ import { ConfigError } from '../../config/validate.ts';
 import type { UserClaims } from '../../domain/user.ts';
 import { Conflict, InvalidRequest, NotFound } from '../../errors/oauth-error.ts';
 import { hashPassword } from '../../security/password.ts';
-import type { UserRecord } from '../../storage/types.ts';
+import type { TenantRecord, UserRecord } from '../../storage/types.ts';
 import { endUserSessions } from '../../logout/end-session.ts';
 import { ctxFor, record, tenantOf, type AdminCtx } from '../context.ts';
 import { listResponse, objectBody, one, pageOptions, type ListResponse, type Query } from './pagination.ts';
@@ -24,7 +24,7 @@ export interface UserView {
   password?: string;
 }
 
-export function userView(u: UserRecord, extra: { admin?: boolean; password?: string } = {}): UserView {
+function userView(u: UserRecord, extra: { admin?: boolean; password?: string } = {}): UserView {
   return {
     sub: u.id,
     username: u.username,
@@ -68,6 +68,12 @@ async function existing(actx: AdminCtx, tenantId: string, sub: string): Promise<
   return user;
 }
 
+/** A disabled user's sessions end and tokens stop working at once. */
+async function cutOff(actx: AdminCtx, tenant: TenantRecord, sub: string): Promise<void> {
+  await endUserSessions(ctxFor(actx, tenant), sub, 'admin');
+  await actx.services.storage.admin.revokeUserGrants(tenant.id, sub, actx.services.now());
+}
+
 export async function listUsers(actx: AdminCtx, tenantRef: string, query: Query): Promise<ListResponse<UserView>> {
   const tenant = await tenantOf(actx, tenantRef);
   const prefix = one(query, 'prefix');
@@ -83,8 +89,9 @@ export async function getUser(actx: AdminCtx, tenantRef: string, sub: string): P
 
 export async function createUser(actx: AdminCtx, tenantRef: string, body: unknown): Promise<UserView> {
   const tenant = await tenantOf(actx, tenantRef);
-  const { admin: _a, ...fields } = objectBody(body);
-  const admin = adminFlag(objectBody(body));
+  const given = objectBody(body);
+  const { admin: _a, ...fields } = given;
+  const admin = adminFlag(given);
   const input = parseUser(fields);
   if (input.password !== undefined) checkPassword(input.password);
   const { storage, now } = actx.services;
@@ -127,15 +134,12 @@ export async function updateUser(actx: AdminCtx, tenantRef: string, sub: string,
   if (clash && clash.id !== sub) throw new Conflict(`user ${input.username} already exists`);
   const next: UserRecord = { ...user, username: input.username, claims: claimsOf(input), disabled: input.disabled ?? false, updatedAt: now() };
   await storage.users.upsert(next);
-  if (next.disabled && !user.disabled) {
-    await endUserSessions(ctxFor(actx, tenant), sub, 'admin');
-    await storage.admin.revokeUserGrants(tenant.id, sub, now());
-  }
+  if (next.disabled && !user.disabled) await cutOff(actx, tenant, sub);
   if (admin === true) await storage.admin.addAdmin(tenant.id, sub, now());
   if (admin === false) await storage.admin.removeAdmin(tenant.id, sub);
   const changed = Object.keys(fields);
   await record(actx, { tenantId: tenant.id, action: 'user.update', targetType: 'user', targetId: sub, detail: { fields: changed } });
-  return userView(next, { admin: await storage.admin.isAdmin(tenant.id, sub) });
+  return userView(next, { admin: admin ?? (await storage.admin.isAdmin(tenant.id, sub)) });
 }
 
 /** Sets the given password, or generates one and returns it once. */
@@ -160,11 +164,7 @@ export async function setDisabled(actx: AdminCtx, tenantRef: string, sub: string
   const { storage, now } = actx.services;
   // Through the users repository, so its read cache forgets the old state at once.
   await storage.users.upsert({ ...user, disabled, updatedAt: now() });
-  // A disabled user's sessions end and tokens stop working at once.
-  if (disabled) {
-    await endUserSessions(ctxFor(actx, tenant), sub, 'admin');
-    await storage.admin.revokeUserGrants(tenant.id, sub, now());
-  }
+  if (disabled) await cutOff(actx, tenant, sub);
   await record(actx, { tenantId: tenant.id, action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: sub });
   return userView({ ...user, disabled, updatedAt: now() });
 }

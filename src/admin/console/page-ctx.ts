@@ -1,5 +1,6 @@
 /** What a console page handler receives, and what it returns. */
 import type { FastifyRequest } from 'fastify';
+import { InvalidRequest } from '../../errors/oauth-error.ts';
 import { Params } from '../../http/params.ts';
 import type { AdminCtx } from '../context.ts';
 import type { Query } from '../api/pagination.ts';
@@ -24,9 +25,28 @@ export function formOf(request: FastifyRequest): Params {
 }
 
 /** A query-string value, if single and non-empty. */
-export function q(query: Query, name: string): string | undefined {
+function q(query: Query, name: string): string | undefined {
   const v = query[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The single, non-empty ones of `names` (filters and `cursor`), for the API call and the pager. */
+export function filters(query: Query, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = q(query, n);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+/** A form field holding JSON; invalid JSON is invalid_request naming `what`. */
+export function jsonField(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRequest(`the ${what} is not valid JSON`);
+  }
 }
 
 /** Redirect target with a "done" notice. */

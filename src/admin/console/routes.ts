@@ -13,7 +13,7 @@ import type { Query } from '../api/pagination.ts';
 import { CONSOLE_CALLBACK, CONSOLE_CLIENT_ID } from '../bootstrap.ts';
 import { authenticateAdmin } from '../principal.ts';
 import { ADMIN_SCOPE } from '../scopes.ts';
-import { barePage, page, STYLESHEET_PATH, type Frame } from './layout.ts';
+import { barePage, page, STYLESHEET_PATH, tenantPath, type Frame } from './layout.ts';
 import { formOf, type PageHandler } from './page-ctx.ts';
 import * as clients from './pages/clients.ts';
 import * as other from './pages/other.ts';
@@ -137,7 +137,7 @@ export function consoleRoutes(app: FastifyInstance, services: Services, registry
       return send(reply, result.status ?? 200, result.html);
     } catch (err) {
       if (!(err instanceof OAuthError) || err.status >= 500) throw err;
-      return send(reply, err.status, page({ ...frame, notice: undefined, error: `${err.code}: ${err.description}` }, locale.t.console, html`<p><a href="${frame.tenant ? `/admin/t/${encodeURIComponent(frame.tenant.ref)}${frame.current ? `/${frame.current}` : ''}` : '/admin'}">←</a></p>`));
+      return send(reply, err.status, page({ ...frame, notice: undefined, error: `${err.code}: ${err.description}` }, locale.t.console, html`<p><a href="${frame.tenant ? tenantPath(frame.tenant.ref, frame.current) : '/admin'}">←</a></p>`));
     }
   };
 

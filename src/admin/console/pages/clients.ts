@@ -1,10 +1,9 @@
 /** Console: a tenant's clients (keyset-paged list, create, edit metadata, rotate secret, delete). */
 import { html } from '../../../interaction/views/html.ts';
-import { InvalidRequest } from '../../../errors/oauth-error.ts';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../../../domain/client.ts';
 import { createClient, deleteClient, getClient, listClients, replaceClient, rotateClientSecret, type ClientView } from '../../api/clients.ts';
 import { actionForm, page, pager, prefixFilter, table, tenantPath, time, type Frame } from '../layout.ts';
-import { done, lines, q, words, type PageHandler } from '../page-ctx.ts';
+import { done, filters, jsonField, lines, words, type PageHandler } from '../page-ctx.ts';
 
 function secretPage(frame: Frame, client: ClientView, back: string): string {
   const t = frame.locale.t;
@@ -19,13 +18,11 @@ function secretPage(frame: Frame, client: ClientView, back: string): string {
 export const clientsPage: PageHandler = async ({ actx, frame, params, query }) => {
   const t = frame.locale.t;
   const ref = params['tenant'] ?? '';
-  const prefix = q(query, 'prefix');
-  const cursor = q(query, 'cursor');
-  const source = q(query, 'source');
-  const list = await listClients(actx, ref, { ...(cursor ? { cursor } : {}), ...(prefix ? { prefix } : {}), ...(source ? { source } : {}) });
+  const f = filters(query, ['prefix', 'cursor', 'source']);
+  const list = await listClients(actx, ref, f);
   const base = tenantPath(ref, 'clients');
   const body = html`<section>
-${prefixFilter(frame.locale, base, prefix)}
+${prefixFilter(frame.locale, base, f['prefix'])}
 ${table(frame.locale, [
   { label: t.clientId, cell: (c) => html`<a href="${base}/${encodeURIComponent(c.client_id)}">${c.client_id}</a>` },
   { label: t.name, cell: (c) => c.client_name ?? '' },
@@ -33,7 +30,7 @@ ${table(frame.locale, [
   { label: t.authMethod, cell: (c) => c.token_endpoint_auth_method, narrow: false },
   { label: t.created, cell: (c) => time(c.created_at), narrow: false },
 ], list.items)}
-${pager(frame.locale, base, { prefix, source }, list.next_cursor, cursor !== undefined)}
+${pager(frame.locale, base, { prefix: f['prefix'], source: f['source'] }, list.next_cursor, f['cursor'] !== undefined)}
 </section>
 <section><h2>${t.create}</h2>
 <form method="post" action="${base}">
@@ -91,12 +88,7 @@ ${editable
 
 export const updateClientAction: PageHandler = async ({ actx, params, form }) => {
   const ref = params['tenant'] ?? '';
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(form.get('metadata') ?? '');
-  } catch {
-    throw new InvalidRequest('the metadata is not valid JSON');
-  }
+  const metadata = jsonField(form.get('metadata') ?? '', 'metadata');
   const updated = await replaceClient(actx, ref, params['client'] ?? '', metadata);
   return done(`${tenantPath(ref, 'clients')}/${encodeURIComponent(updated.client_id)}`);
 };

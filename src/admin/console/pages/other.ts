@@ -8,19 +8,9 @@ import { listKeys, rotateKeys } from '../../api/keys.ts';
 import { listResources } from '../../api/resources.ts';
 import { listSessions, revokeSession } from '../../api/sessions.ts';
 import { actionForm, page, pager, table, tenantPath, time } from '../layout.ts';
-import { done, q, type PageHandler } from '../page-ctx.ts';
+import { done, filters, type PageHandler } from '../page-ctx.ts';
 
 const ref = (params: Record<string, string>) => params['tenant'] ?? '';
-
-/** Optional single-valued filters from the query, for the API call and the pager. */
-function filters(query: Record<string, unknown>, names: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of names) {
-    const v = query[n];
-    if (typeof v === 'string' && v !== '') out[n] = v;
-  }
-  return out;
-}
 
 function filterForm(action: string, fields: Array<[string, string, string | undefined]>, button: string) {
   return html`<form class="filter" method="get" action="${action}">
@@ -191,7 +181,7 @@ ${table(frame.locale, [
   { label: t.target, cell: (e) => `${e.target_type} ${e.target_id}` },
   { label: 'detail', cell: (e) => html`<code>${JSON.stringify(e.detail)}</code>`, narrow: false },
 ], list.items)}
-${pager(frame.locale, base, { action: f['action'], actor: f['actor'], target_id: f['target_id'] }, list.next_cursor, q(query, 'cursor') !== undefined)}
+${pager(frame.locale, base, { action: f['action'], actor: f['actor'], target_id: f['target_id'] }, list.next_cursor, f['cursor'] !== undefined)}
 </section>`;
   return { html: page(frame, t.audit, body) };
 };

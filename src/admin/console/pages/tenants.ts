@@ -3,22 +3,22 @@ import { html } from '../../../interaction/views/html.ts';
 import { InvalidRequest } from '../../../errors/oauth-error.ts';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../../api/tenants.ts';
 import { actionForm, page, pager, prefixFilter, table, tenantPath, time } from '../layout.ts';
-import { done, q, type PageHandler } from '../page-ctx.ts';
+import { done, filters, type PageHandler } from '../page-ctx.ts';
 
 export const tenantsPage: PageHandler = async ({ actx, frame, query }) => {
   const t = frame.locale.t;
-  const prefix = q(query, 'prefix');
-  const list = await listTenants(actx, { ...(q(query, 'cursor') ? { cursor: q(query, 'cursor') } : {}), ...(prefix ? { prefix } : {}) });
+  const f = filters(query, ['prefix', 'cursor']);
+  const list = await listTenants(actx, f);
   const global = actx.principal.tenants === 'all';
   const body = html`<section>
-${prefixFilter(frame.locale, '/admin', prefix)}
+${prefixFilter(frame.locale, '/admin', f['prefix'])}
 ${table(frame.locale, [
   { label: t.slug, cell: (x) => html`<a href="${tenantPath(x.id)}">${x.slug || '(default)'}</a>` },
   { label: t.name, cell: (x) => x.name },
   { label: t.issuer, cell: (x) => html`<code>${x.issuer}</code>`, narrow: false },
   { label: t.created, cell: (x) => time(x.created_at), narrow: false },
 ], list.items)}
-${pager(frame.locale, '/admin', { prefix }, list.next_cursor, q(query, 'cursor') !== undefined)}
+${pager(frame.locale, '/admin', { prefix: f['prefix'] }, list.next_cursor, f['cursor'] !== undefined)}
 </section>
 ${global
   ? html`<section><h2>${t.create}</h2>

@@ -3,7 +3,7 @@ import { html } from '../../../interaction/views/html.ts';
 import { InvalidRequest } from '../../../errors/oauth-error.ts';
 import { createUser, deleteUser, getUser, listUsers, resetPassword, setDisabled, updateUser } from '../../api/users.ts';
 import { actionForm, page, pager, prefixFilter, table, tenantPath, time } from '../layout.ts';
-import { done, q, type PageHandler } from '../page-ctx.ts';
+import { done, filters, jsonField, type PageHandler } from '../page-ctx.ts';
 
 function userPath(ref: string, sub: string): string {
   return `${tenantPath(ref, 'users')}/${encodeURIComponent(sub)}`;
@@ -12,12 +12,11 @@ function userPath(ref: string, sub: string): string {
 export const usersPage: PageHandler = async ({ actx, frame, params, query }) => {
   const t = frame.locale.t;
   const ref = params['tenant'] ?? '';
-  const prefix = q(query, 'prefix');
-  const cursor = q(query, 'cursor');
-  const list = await listUsers(actx, ref, { ...(cursor ? { cursor } : {}), ...(prefix ? { prefix } : {}) });
+  const f = filters(query, ['prefix', 'cursor']);
+  const list = await listUsers(actx, ref, f);
   const base = tenantPath(ref, 'users');
   const body = html`<section>
-${prefixFilter(frame.locale, base, prefix)}
+${prefixFilter(frame.locale, base, f['prefix'])}
 ${table(frame.locale, [
   { label: t.username, cell: (u) => html`<a href="${userPath(ref, u.sub)}">${u.username}</a>` },
   { label: t.name, cell: (u) => u.claims.name ?? '' },
@@ -25,7 +24,7 @@ ${table(frame.locale, [
   { label: t.status, cell: (u) => (u.disabled ? t.disable : '') },
   { label: t.created, cell: (u) => time(u.created_at), narrow: false },
 ], list.items)}
-${pager(frame.locale, base, { prefix }, list.next_cursor, cursor !== undefined)}
+${pager(frame.locale, base, { prefix: f['prefix'] }, list.next_cursor, f['cursor'] !== undefined)}
 </section>
 <section><h2>${t.create}</h2>
 <form method="post" action="${base}">
@@ -79,12 +78,7 @@ export const userPage: PageHandler = async ({ actx, frame, params }) => {
 export const updateUserAction: PageHandler = async ({ actx, params, form }) => {
   const ref = params['tenant'] ?? '';
   const sub = params['sub'] ?? '';
-  let claims: unknown;
-  try {
-    claims = JSON.parse(form.get('claims') ?? '{}');
-  } catch {
-    throw new InvalidRequest('the claims are not valid JSON');
-  }
+  const claims = jsonField(form.get('claims') ?? '{}', 'claims');
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new InvalidRequest('the claims must be a JSON object');
   const current = await getUser(actx, ref, sub);
   // Claims left out of the edited JSON are removed.
