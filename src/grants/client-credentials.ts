@@ -21,7 +21,7 @@ async function handle({ ctx, client, params }: GrantInput): Promise<TokenRespons
   const known = ctx.tenant.resources.map((r) => r.identifier);
   const audience = params.has('resource') ? narrowResources(ctx, params, known) : [ctx.tenant.issuer];
   const scope = scopes.join(' ');
-  const at = await issueAccessToken(ctx, { clientId: client.clientId, sub: null, scope, audience, grantId: null });
+  const at = await issueAccessToken(ctx, { client, sub: null, scope, audience, grantId: null });
   // RFC 6749 §4.4.3: no refresh token.
   return { access_token: at.token, token_type: at.tokenType, expires_in: at.expiresIn, ...(scope ? { scope } : {}) };
 }

@@ -46,7 +46,7 @@ export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<
   // multi-row insert (storage/kysely/batch.ts): one write for both.
   const [at, refreshToken] = await Promise.all([
     issueAccessToken(ctx, {
-      clientId: client.clientId,
+      client,
       sub: user.id,
       scope: req.scope,
       audience: req.audience,
@@ -93,11 +93,9 @@ export async function issueUserTokens(ctx: Ctx, req: UserTokenRequest): Promise<
   return response;
 }
 
-/** Ends a grant and every token issued from it (code replay, refresh-token reuse, logout). */
+/** Ends a grant and every token issued from it (code replay, refresh-token reuse, logout): one transaction. */
 export async function revokeGrant(ctx: Ctx, grantId: string): Promise<void> {
-  const now = ctx.now();
-  await ctx.storage.grants.revoke(ctx.tenant.id, grantId, now);
-  await ctx.storage.tokens.revokeByGrant(ctx.tenant.id, grantId, now);
+  await ctx.storage.grants.revoke(ctx.tenant.id, grantId, ctx.now());
 }
 
 /** The grant's user when the grant is live and the user still exists and is enabled. */

@@ -64,7 +64,7 @@ function notOutliving(ctx: Ctx, subject: PresentedToken): Ctx {
 async function issueExchangedAccessToken(ctx: Ctx, req: Issue): Promise<TokenResponse> {
   const { subject, acting } = req;
   const at = await issueAccessToken(notOutliving(ctx, subject), {
-    clientId: req.client.clientId,
+    client: req.client,
     sub: subject.sub,
     scope: req.scope,
     audience: req.audience,

@@ -2,6 +2,7 @@
  * Request parameters from query strings and form bodies, with repeated-parameter rejection
  * (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once").
  */
+import type { FastifyRequest } from 'fastify';
 import { InvalidRequest } from '../errors/oauth-error.ts';
 
 /** Parameters a spec allows to repeat: RFC 8707 `resource`, RFC 8693 `audience`. */
@@ -85,4 +86,14 @@ export class Params {
     for (const [key, values] of this.map) if (values[0] !== undefined) out[key] = values[0];
     return out;
   }
+}
+
+/**
+ * The parameters of an endpoint served by GET and POST (authorization, end-session): the query
+ * string of a GET, the form body of a POST (OIDC Core §3.1.2.1).
+ */
+export function queryOrFormParams(request: FastifyRequest): Params {
+  if (request.method === 'POST') return request.body instanceof Params ? request.body : Params.empty();
+  const q = request.url.indexOf('?');
+  return Params.parse(q === -1 ? '' : request.url.slice(q + 1));
 }

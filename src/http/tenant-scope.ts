@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx, Services } from '../context.ts';
 import { MethodNotAllowed, NotFound } from '../errors/oauth-error.ts';
+import type { TenantRegistry } from '../tenancy/registry.ts';
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
-import type { TenantRegistry } from '../tenancy/registry.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

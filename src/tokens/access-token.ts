@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceConfig } from '../config/schema.ts';
 import type { Ctx } from '../context.ts';
-import { tenantProfile } from '../fapi/profile.ts';
+import { isFapi } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
 import { hashSecret, orderedSecret, PREFIX } from '../security/secrets.ts';
+import type { ClientRecord } from '../storage/types.ts';
 
 export interface AccessTokenRequest {
-  clientId: string;
+  /** The client the token is issued to, as the request already read it. */
+  client: ClientRecord;
   /** Null for tokens that represent the client itself (client_credentials). */
   sub: string | null;
   scope: string;
@@ -58,12 +60,8 @@ function compact<T extends Record<string, unknown>>(obj: T): Partial<T> {
   return out;
 }
 
-async function isFapiClient(ctx: Ctx, clientId: string): Promise<boolean> {
-  if (tenantProfile(ctx) === 'fapi2') return true;
-  return (await ctx.storage.clients.get(ctx.tenant.id, clientId))?.metadata.profile === 'fapi2';
-}
-
 export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promise<IssuedAccessToken> {
+  const clientId = req.client.clientId;
   const policy = accessTokenPolicy(ctx, req.audience);
   const now = ctx.now();
   const exp = now + policy.ttl;
@@ -74,12 +72,12 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
     const payload = compact({
       iss: ctx.tenant.issuer,
       // RFC 9068 §2.2: without a resource owner, `sub` identifies the client.
-      sub: req.sub ?? req.clientId,
+      sub: req.sub ?? clientId,
       aud: req.audience.length === 1 ? req.audience[0] : req.audience,
       exp,
       iat: now,
       jti: randomUUID(),
-      client_id: req.clientId,
+      client_id: clientId,
       scope: req.scope || undefined,
       auth_time: req.authTime,
       acr: req.acr,
@@ -89,7 +87,7 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
       ...req.extra,
     });
     // FAPI 2.0 Security Profile §5.4: PS256 instead of RS256 for FAPI clients.
-    const alg = policy.alg === 'RS256' && (await isFapiClient(ctx, req.clientId)) ? 'PS256' : policy.alg;
+    const alg = policy.alg === 'RS256' && isFapi(ctx, req.client.metadata) ? 'PS256' : policy.alg;
     const token = await ctx.keys.sign(ctx.tenant.id, alg, payload, { typ: 'at+jwt' });
     return { token, tokenType, expiresIn: policy.ttl, format: 'jwt', alg };
   }
@@ -99,7 +97,7 @@ export async function issueAccessToken(ctx: Ctx, req: AccessTokenRequest): Promi
     hash: hashSecret(token),
     kind: 'access_token',
     grantId: req.grantId,
-    clientId: req.clientId,
+    clientId,
     sub: req.sub,
     scope: req.scope,
     audience: req.audience,

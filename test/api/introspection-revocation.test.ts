@@ -115,6 +115,7 @@ describe('tokens for APIs', () => {
     assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic /);
     const publicClient = await post('/introspect', { token, client_id: 'spa' });
     assert.equal(publicClient.status, 401, 'public clients cannot introspect');
+    assert.equal(((await publicClient.json()) as { error: string }).error, 'invalid_client');
     const missing = await post('/introspect', {}, { authorization: basic('rs', 'rs-secret') });
     assert.equal(missing.status, 400);
     assert.equal(((await missing.json()) as { error: string }).error, 'invalid_request');
@@ -159,9 +160,14 @@ describe('tokens for APIs', () => {
     assert.equal(hint.status, 400);
     assert.equal(((await hint.json()) as { error: string }).error, 'unsupported_token_type');
     const missing = await post('/revoke', {}, { authorization: basic('svc', 'svc-secret') });
+    assert.equal(missing.status, 400);
     assert.equal(((await missing.json()) as { error: string }).error, 'invalid_request');
     const anonymous = await post('/revoke', { token: 'x' });
     assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: string }).error, 'invalid_client');
+    const wrong = await post('/revoke', { token: 'x' }, { authorization: basic('svc', 'nope') });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic /);
   });
 
   it('advertises the endpoints and publishes protected resource metadata', async () => {

@@ -115,6 +115,7 @@ describe('conformance: FAPI 2.0 Security Profile', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body['token_type'], 'DPoP');
     assert.deepEqual(decodeJwt(String(res.body['access_token']))['cnf'], { jkt: await calculateJwkThumbprint(dpop.publicJwk) });
+    assert.equal(decodeProtectedHeader(String(res.body['access_token'])).alg, 'PS256', 'the access token: PS256 in place of the default RS256');
     assert.ok(['PS256', 'ES256', 'EdDSA'].includes(String(decodeProtectedHeader(String(res.body['id_token'])).alg)));
   });
 

@@ -115,6 +115,8 @@ export async function verifyJwt(server: TestServer, jwt: unknown, audience: stri
 export function assertOAuthError(res: { status: number; headers: Headers; body: Record<string, unknown>; text: string }, status: number, error: string): void {
   assert.equal(res.status, status, `status (body ${res.text})`);
   assert.equal(res.body['error'], error, `error (body ${res.text})`);
+  // RFC 6749 §5.1: token endpoint responses are never cached; Portcullis answers every error so.
+  assert.equal(res.headers.get('cache-control'), 'no-store', 'Cache-Control');
   const description = res.body['error_description'];
   // RFC 6749 §5.2: error_description is printable ASCII without '"' and '\'.
   if (description !== undefined) assert.match(String(description), /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/);

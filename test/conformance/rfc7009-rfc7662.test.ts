@@ -69,11 +69,24 @@ describe('conformance: RFC 7009 revocation and RFC 7662 introspection', () => {
   requirement('RFC 7009', '§2', 'the revocation endpoint accepts only POST', async () => {
     const res = await fetch(`${server.url}/revoke?token=x`, { headers: { authorization: SVC } });
     assert.ok(res.status >= 400 && res.status < 500, String(res.status));
+    // RFC 9110 §15.5.6: 405 names the allowed methods.
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST');
+  });
+
+  requirement('RFC 7009', '§2.1, RFC 6749 §5.2', 'failed client authentication with Basic is 401 invalid_client with WWW-Authenticate', async () => {
+    const res = await revoke({ token: await clientToken() }, basic('svc', 'wrong'));
+    assertOAuthError(res, 401, 'invalid_client');
+    assert.match(res.headers.get('www-authenticate') ?? '', /^Basic /i);
   });
 
   requirement('RFC 7662', '§2.1', 'introspection requires authorization', async () => {
     const token = await clientToken();
     assertOAuthError(await introspect({ token }), 401, 'invalid_client');
+    const wrong = await introspect({ token }, basic('svc', 'wrong'));
+    assertOAuthError(wrong, 401, 'invalid_client');
+    // RFC 6749 §5.2: a client that used the Authorization header gets a matching challenge.
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /^Basic /i);
   });
 
   requirement('RFC 7662', '§2.1', 'a missing token parameter is invalid_request', async () => {

@@ -38,6 +38,7 @@ describe('conformance: RFC 9126 pushed authorization requests', () => {
   requirement('RFC 9126', '§2', 'the endpoint accepts only POST (405 otherwise)', async () => {
     const res = await fetch(`${server.url}/par?${new URLSearchParams(valid())}`, { headers: { authorization: RP } });
     assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST');
   });
 
   requirement('RFC 9126', '§2.1', 'a confidential client must authenticate (401 invalid_client)', async () => {

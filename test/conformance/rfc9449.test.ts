@@ -116,11 +116,14 @@ describe('conformance: RFC 9449 DPoP', () => {
     const token = String(res.body['access_token']);
     const wrongAth = await fetch(`${server.url}/userinfo`, { headers: { authorization: `DPoP ${token}`, dpop: await dpopProof(key, { htm: 'GET', htu: `${server.url}/userinfo`, iat: now(), ath: 'x'.repeat(43) }) } });
     assert.equal(wrongAth.status, 401);
-    assert.match(wrongAth.headers.get('www-authenticate') ?? '', /^DPoP /);
+    assert.match(wrongAth.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_dpop_proof"/);
     const otherKey = await fetch(`${server.url}/userinfo`, { headers: { authorization: `DPoP ${token}`, dpop: await dpopProof(await newKey(), { htm: 'GET', htu: `${server.url}/userinfo`, iat: now(), ath: createHash('sha256').update(token).digest('base64url') }) } });
     assert.equal(otherKey.status, 401);
+    assert.match(otherKey.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_dpop_proof"/);
     const asBearer = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(asBearer.status, 401);
+    // RFC 9449 §7.2: the challenge names the DPoP scheme the token needs.
+    assert.match(asBearer.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_token"/);
   });
 
   /** A fresh code for rp (code, redirect_uri, code_verifier). */

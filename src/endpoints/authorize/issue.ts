@@ -68,7 +68,7 @@ export async function issueAuthorizationResponse(
   if (parts.has('token')) {
     // Implicit access tokens are never refresh-capable: no refresh token is issued here.
     const at = await issueAccessToken(ctx, {
-      clientId: client.clientId,
+      client,
       sub: user.id,
       scope,
       audience: req.resources.length > 0 ? req.resources : [ctx.tenant.issuer],

@@ -91,7 +91,9 @@ export async function proceed(
     }
     await completePushedRequest(ctx, req);
     const params = await issueAuthorizationResponse(ctx, req, client, decision.session, decision.user);
-    return deliver(ctx, reply, targetOf(req), params);
+    // The pushed request is consumed already: delivering it needs no second UPDATE.
+    const { parHash: _consumed, ...target } = targetOf(req);
+    return deliver(ctx, reply, target, params);
   } catch (err) {
     if (err instanceof OAuthError && err.redirectable) return deliverError(ctx, reply, targetOf(req), err);
     throw err;

@@ -60,15 +60,25 @@ export interface TrustedClient {
   redirectUri: string;
 }
 
+/** The client the request's `client_id` names; `invalid_request` when it is missing or unknown. */
+export async function requestedClient(ctx: Ctx, params: Params): Promise<ClientRecord> {
+  const clientId = params.get('client_id');
+  if (!clientId) throw new InvalidRequest('missing client_id');
+  const client = await ctx.storage.clients.get(ctx.tenant.id, clientId);
+  if (!client) throw new InvalidRequest('unknown client', { detail: `client_id ${clientId}` });
+  return client;
+}
+
 /**
  * Stage 1: the client and its redirect URI. Every failure here is rendered as an HTML 400 page
  * (RFC 6749 §4.1.2.1, RFC 9700 §4.1.3: never redirect to an unverified URI).
  */
 export async function trustClient(ctx: Ctx, params: Params): Promise<TrustedClient> {
-  const clientId = params.get('client_id');
-  if (!clientId) throw new InvalidRequest('missing client_id');
-  const client = await ctx.storage.clients.get(ctx.tenant.id, clientId);
-  if (!client) throw new InvalidRequest('unknown client', { detail: `client_id ${clientId}` });
+  return trustRedirectUri(await requestedClient(ctx, params), params);
+}
+
+/** Stage 1 for a client already read: the redirect URI the request names (or the only one registered). */
+export function trustRedirectUri(client: ClientRecord, params: Params): TrustedClient {
   // RFC 6749 §4.1.2 echoes state in the redirect: one that would not fit in a Location header
   // that clients accept (16 KB in Node) is refused here, before anything is redirected.
   if ((params.get('state')?.length ?? 0) > MAX_STATE_LENGTH) throw new InvalidRequest(`state is longer than ${MAX_STATE_LENGTH} characters`);

@@ -12,12 +12,15 @@ import { checkRequestUri, fetchRequestObject } from '../../jar/fetch.ts';
 import { verifyRequestObject } from '../../jar/verify.ts';
 import { hashSecret } from '../../security/secrets.ts';
 import { paramsToRecord } from '../par/wire.ts';
+import { requestedClient } from './request.ts';
 
 /** RFC 9126 §2.2: the URN prefix of pushed request URIs. */
 export const PAR_URN_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 
 export interface ResolvedRequest {
   params: Params;
+  /** The client `client_id` names (read once, here). */
+  client: ClientRecord;
   /** sha256 of the pushed `request_uri`, when the request came through PAR. */
   parHash?: string;
 }
@@ -25,15 +28,6 @@ export interface ResolvedRequest {
 /** Whether this client may only use pushed requests (RFC 9126 §5, §6; FAPI 2.0 §5.3.1.2). */
 export function parRequired(ctx: Ctx, client: ClientRecord): boolean {
   return ctx.config.features.requirePushedAuthorizationRequests || client.metadata.require_pushed_authorization_requests === true || isFapi(ctx, client.metadata);
-}
-
-async function requestClient(ctx: Ctx, params: Params): Promise<ClientRecord> {
-  // RFC 9101 §5 / RFC 9126 §4: client_id is still sent outside the object or reference.
-  const clientId = params.get('client_id');
-  if (!clientId) throw new InvalidRequest('missing client_id');
-  const client = await ctx.storage.clients.get(ctx.tenant.id, clientId);
-  if (!client) throw new InvalidRequest('unknown client', { detail: `client_id ${clientId}` });
-  return client;
 }
 
 /** A request object's parameters win over the ones sent beside it (OIDC Core §6.3.3). */
@@ -51,10 +45,11 @@ function merge(outside: Params, inside: Record<string, string | string[]>, clien
 export async function resolveRequestParams(ctx: Ctx, params: Params): Promise<ResolvedRequest> {
   const requestUri = params.get('request_uri');
   const request = params.get('request');
-  if (requestUri === undefined && request === undefined) return { params };
   // OIDC Core §6.1: request and request_uri are mutually exclusive.
   if (requestUri !== undefined && request !== undefined) throw new InvalidRequest('request and request_uri must not be used together');
-  const client = await requestClient(ctx, params);
+  // RFC 9101 §5 / RFC 9126 §4: client_id is still sent outside the object or reference.
+  const client = await requestedClient(ctx, params);
+  if (requestUri === undefined && request === undefined) return { params, client };
 
   if (requestUri !== undefined && requestUri.startsWith(PAR_URN_PREFIX)) {
     const hash = hashSecret(requestUri);
@@ -62,11 +57,11 @@ export async function resolveRequestParams(ctx: Ctx, params: Params): Promise<Re
     // RFC 9126 §4: the request_uri is bound to the client that pushed it, and expires.
     if (!pushed || pushed.clientId !== client.clientId) throw new InvalidRequestUri('the request_uri is invalid, expired, already used or was pushed by another client');
     // RFC 9126 §4: every other parameter sent beside the request_uri is ignored.
-    return { params: Params.fromRecord({ ...pushed.params, client_id: client.clientId }), parHash: hash };
+    return { params: Params.fromRecord({ ...pushed.params, client_id: client.clientId }), client, parHash: hash };
   }
   if (requestUri !== undefined) {
     const jwt = await fetchRequestObject(checkRequestUri(ctx, client, requestUri));
-    return { params: merge(params, await verifyRequestObject(ctx, client, jwt), client.clientId) };
+    return { params: merge(params, await verifyRequestObject(ctx, client, jwt), client.clientId), client };
   }
-  return { params: merge(params, await verifyRequestObject(ctx, client, request ?? ''), client.clientId) };
+  return { params: merge(params, await verifyRequestObject(ctx, client, request ?? ''), client.clientId), client };
 }

@@ -7,21 +7,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { Ctx } from '../../context.ts';
 import { InvalidRequest, OAuthError } from '../../errors/oauth-error.ts';
-import { Params } from '../../http/params.ts';
+import { Params, queryOrFormParams } from '../../http/params.ts';
 import { tenantCtx } from '../../http/tenant-scope.ts';
 import { claimsToParams } from '../../jar/verify.ts';
 import { paramsToRecord } from '../par/wire.ts';
 import { proceed } from './proceed.ts';
 import { parRequired, resolveRequestParams, type ResolvedRequest } from './resolve.ts';
-import { defaultResponseMode, normaliseResponseType, trustClient, type ResponseTarget } from './request.ts';
+import { defaultResponseMode, normaliseResponseType, trustClient, trustRedirectUri, type ResponseTarget } from './request.ts';
 import { deliverError } from './respond.ts';
 import { validateAuthorizationRequest } from './validate.ts';
-
-function paramsOf(request: FastifyRequest): Params {
-  if (request.method === 'POST') return request.body instanceof Params ? request.body : Params.empty();
-  const q = request.url.indexOf('?');
-  return Params.parse(q === -1 ? '' : request.url.slice(q + 1));
-}
 
 /**
  * The parameters an unusable request object claims to carry (signature unchecked). Only its
@@ -62,14 +56,14 @@ async function resolveOrRedirect(ctx: Ctx, reply: FastifyReply, raw: Params): Pr
 
 async function authorize(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const raw = paramsOf(request);
+  const raw = queryOrFormParams(request);
   // Stage 1: thrown errors render as an HTML page (route errorStyle), never a redirect.
   for (const name of ['client_id', 'redirect_uri', 'state', 'response_mode', 'response_type', 'request', 'request_uri']) raw.get(name);
   const resolved = await resolveOrRedirect(ctx, reply, raw);
   if (!('params' in resolved)) return resolved;
   const params = resolved.params;
   for (const name of ['client_id', 'redirect_uri', 'state', 'response_mode', 'response_type']) params.get(name);
-  const trusted = await trustClient(ctx, params);
+  const trusted = trustRedirectUri(resolved.client, params);
   const responseType = normaliseResponseType(params.get('response_type') ?? '');
   const target: ResponseTarget = {
     redirectUri: trusted.redirectUri,

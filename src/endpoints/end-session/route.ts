@@ -5,11 +5,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.ts';
 import { InvalidRequest } from '../../errors/oauth-error.ts';
-import { Params } from '../../http/params.ts';
+import { queryOrFormParams } from '../../http/params.ts';
 import { tenantCtx } from '../../http/tenant-scope.ts';
 import { stylesheetHref } from '../../interaction/assets.ts';
 import { clearCookie } from '../../interaction/cookies.ts';
-import { csrfToken, verifyCsrf } from '../../interaction/csrf.ts';
+import { verifyCsrf } from '../../interaction/csrf.ts';
+import { clientViewOf, formFrame, sendPage } from '../../interaction/page-frame.ts';
 import { currentSession } from '../../interaction/session.ts';
 import { pickLocale } from '../../interaction/views/i18n.ts';
 import { confirmLogoutPage, signedOutCsp, signedOutPage } from '../../interaction/views/logout-pages.ts';
@@ -19,28 +20,13 @@ import { validateEndSession, type EndSessionRequest } from './validate.ts';
 
 export const END_SESSION_PATH = '/end_session';
 
-function paramsOf(request: FastifyRequest): Params {
-  if (request.method === 'POST') return request.body instanceof Params ? request.body : Params.empty();
-  const q = request.url.indexOf('?');
-  return Params.parse(q === -1 ? '' : request.url.slice(q + 1));
-}
-
-function html(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-}
-
 async function renderConfirm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: EndSessionRequest, session: SessionRecord | undefined): Promise<FastifyReply> {
-  const m = req.client?.metadata;
   const user = session ? await ctx.storage.users.get(ctx.tenant.id, session.sub) : undefined;
-  return html(
+  return sendPage(
     reply,
     confirmLogoutPage({
-      locale: pickLocale(req.uiLocales, request.headers['accept-language']),
-      stylesheetHref: stylesheetHref(ctx.tenant.basePath),
-      action: `${ctx.tenant.basePath}${END_SESSION_PATH}/confirm`,
-      csrf: csrfToken(ctx, request, reply),
-      hidden: req.carry,
-      ...(m ? { client: { name: m.client_name ?? m.client_id, ...(m.logo_uri ? { logoUri: m.logo_uri } : {}) } } : {}),
+      ...formFrame(ctx, request, reply, pickLocale(req.uiLocales, request.headers['accept-language']), `${END_SESSION_PATH}/confirm`, req.carry),
+      ...(req.client ? { client: clientViewOf(req.client) } : {}),
       ...(user ? { user: { name: user.claims.name ?? user.username } } : {}),
     }),
   );
@@ -48,7 +34,7 @@ async function renderConfirm(ctx: Ctx, request: FastifyRequest, reply: FastifyRe
 
 async function respond(request: FastifyRequest, reply: FastifyReply, confirmed: boolean): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = paramsOf(request);
+  const params = queryOrFormParams(request);
   if (confirmed) {
     verifyCsrf(ctx, request, params);
     if (params.get('decision') !== 'logout') throw new InvalidRequest('decision must be logout');
@@ -63,7 +49,7 @@ async function respond(request: FastifyRequest, reply: FastifyReply, confirmed: 
     return reply.code(request.method === 'POST' ? 303 : 302).header('cache-control', 'no-store').redirect(outcome.redirectTo);
   }
   reply.header('content-security-policy', signedOutCsp(outcome.frames));
-  return html(
+  return sendPage(
     reply,
     signedOutPage({
       locale: pickLocale(req.uiLocales, request.headers['accept-language']),

@@ -12,7 +12,7 @@ import { Params } from '../../http/params.ts';
 import { verifyRequestObject } from '../../jar/verify.ts';
 import { hashSecret, randomSecret } from '../../security/secrets.ts';
 import type { ClientRecord } from '../../storage/types.ts';
-import { defaultResponseMode, normaliseResponseType, trustClient, type ResponseTarget } from '../authorize/request.ts';
+import { defaultResponseMode, normaliseResponseType, trustRedirectUri, type ResponseTarget } from '../authorize/request.ts';
 import { PAR_URN_PREFIX } from '../authorize/resolve.ts';
 import { validateAuthorizationRequest } from '../authorize/validate.ts';
 import { endpointUrl } from '../discovery/handler.ts';
@@ -65,7 +65,7 @@ export async function handlePar(input: ParInput, ctx: Ctx): Promise<ParOutput> {
   const validated = Params.fromRecord(record);
   // FAPI 2.0 Security Profile §5.3.1.2: redirect_uri is required in pushed requests.
   if (isFapi(ctx, client.metadata) && validated.get('redirect_uri') === undefined) throw new InvalidRequest('redirect_uri is required');
-  const trusted = await trustClient(ctx, validated);
+  const trusted = trustRedirectUri(client, validated);
   const target: ResponseTarget = { redirectUri: trusted.redirectUri, responseMode: defaultResponseMode(normaliseResponseType(validated.get('response_type') ?? '')), state: validated.get('state') };
   const req = await validateAuthorizationRequest(ctx, trusted, validated, target);
 

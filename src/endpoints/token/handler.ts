@@ -27,26 +27,22 @@ export async function handleToken(input: TokenInput, ctx: Ctx): Promise<TokenRes
   if (!grant || (grant.enabled && !grant.enabled(ctx))) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
   // RFC 9449 §5: the proof is checked before client authentication, so a nonce round trip
   // (use_dpop_nonce) does not spend the client's assertion.
-  const dpop = await verifyDpop(ctx, { header: input.dpop, method: 'POST', url: endpointUrl(ctx, '/token') });
+  const url = endpointUrl(ctx, '/token');
+  const dpop = await verifyDpop(ctx, { header: input.dpop, method: 'POST', url });
   if (dpop?.nextNonce && input.responseHeaders) input.responseHeaders['dpop-nonce'] = dpop.nextNonce;
 
   // RFC 6749 §4.4 / §3.2.1: grants for confidential clients only need real client authentication,
   // so a public client there fails as invalid_client (401).
-  const { client, method } = await authenticateClient(
-    ctx,
-    { authorization: input.authorization, params, endpointUrl: endpointUrl(ctx, '/token') },
-    { allowPublic: !grant.confidentialOnly },
-  );
+  const { client, method } = await authenticateClient(ctx, { authorization: input.authorization, params, endpointUrl: url }, { allowPublic: !grant.confidentialOnly });
   // RFC 6749 §5.2: the client must be registered for the grant type.
   if (!client.metadata.grant_types.includes(grant.type)) throw new UnauthorizedClient(`the client is not allowed to use ${grantType}`);
-  if (isFapi(ctx, client.metadata)) {
-    // FAPI 2.0 Security Profile §5.3.1.2 / §5.3.2.1: confidential clients with private_key_jwt only.
-    if (method !== 'private_key_jwt') throw new InvalidClient('this client must authenticate with private_key_jwt');
-  }
+  const fapi = isFapi(ctx, client.metadata);
+  // FAPI 2.0 Security Profile §5.3.1.2 / §5.3.2.1: confidential clients with private_key_jwt only.
+  if (fapi && method !== 'private_key_jwt') throw new InvalidClient('this client must authenticate with private_key_jwt');
   if (dpop) {
     // FAPI 2.0 Security Profile §5.4: the proof's algorithm must be one the profile allows.
     if (!dpopAlgorithms(ctx, client.metadata).includes(dpop.alg)) throw new InvalidDpopProof(`DPoP proof alg ${dpop.alg} is not accepted`);
-  } else if (client.metadata.dpop_bound_access_tokens === true || isFapi(ctx, client.metadata)) {
+  } else if (client.metadata.dpop_bound_access_tokens === true || fapi) {
     // RFC 9449 §5.2: dpop_bound_access_tokens clients (and FAPI 2.0 §5.3.2.1 sender-constrained tokens) need a proof.
     throw new InvalidRequest('a DPoP proof is required for this client');
   }

@@ -9,18 +9,21 @@ import { subjectFor } from '../../tokens/subject.ts';
 import { dpopInvalidToken } from '../../dpop/errors.ts';
 import { checkTokenBinding, type ResourceRequestBinding } from './dpop.ts';
 
-/** Plain JSON claims, or a JWT when the client registered `userinfo_signed_response_alg` (OIDC Core §5.3.2). */
-export type UserInfoResponse = { type: 'json'; claims: Record<string, unknown> } | { type: 'jwt'; jwt: string };
+/**
+ * Plain JSON claims, or a JWT when the client registered `userinfo_signed_response_alg` (OIDC
+ * Core §5.3.2); `dpopNonce` is a fresh DPoP nonce for the `DPoP-Nonce` header, if any.
+ */
+export type UserInfoResponse = ({ type: 'json'; claims: Record<string, unknown> } | { type: 'jwt'; jwt: string }) & { dpopNonce?: string };
 
-export async function handleUserInfo(token: string, ctx: Ctx, binding?: ResourceRequestBinding, out?: { dpopNonce?: string }): Promise<UserInfoResponse> {
+export async function handleUserInfo(token: string, ctx: Ctx, binding: ResourceRequestBinding): Promise<UserInfoResponse> {
   const info = await validateAccessToken(ctx, token);
   // RFC 6750 §3.1: expired, revoked or malformed tokens are invalid_token (RFC 9449 §7.1: a DPoP challenge for DPoP requests).
   if (!info) {
-    if (binding?.scheme === 'DPoP') throw dpopInvalidToken('the access token is invalid, expired or revoked', ctx.tenant.issuer);
+    if (binding.scheme === 'DPoP') throw dpopInvalidToken('the access token is invalid, expired or revoked', ctx.tenant.issuer);
     throw new InvalidToken('the access token is invalid, expired or revoked');
   }
-  const nonce = await checkTokenBinding(ctx, token, info, binding ?? { scheme: 'Bearer', dpop: undefined, method: 'GET', url: '' });
-  if (nonce !== undefined && out) out.dpopNonce = nonce;
+  const dpopNonce = await checkTokenBinding(ctx, token, info, binding);
+  const nonce = dpopNonce === undefined ? {} : { dpopNonce };
   const scopes = splitScope(info.scope);
   // OIDC Core §5.3: UserInfo needs a user and the openid scope.
   if (info.sub === null || !scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope');
@@ -32,8 +35,8 @@ export async function handleUserInfo(token: string, ctx: Ctx, binding?: Resource
   // OIDC Core §5.3.2: the sub is the one the ID token carried for this client.
   const claims = { ...userClaims(user, scopes, requested), sub: subjectFor(ctx, client.metadata, user.id) };
   const alg = client.metadata.userinfo_signed_response_alg;
-  if (!isSigningAlg(alg)) return { type: 'json', claims };
+  if (!isSigningAlg(alg)) return { type: 'json', claims, ...nonce };
   // OIDC Core §5.3.2: a signed response carries iss and aud.
   const jwt = await ctx.keys.sign(ctx.tenant.id, alg, { ...claims, iss: ctx.tenant.issuer, aud: info.clientId }, { typ: 'JWT' });
-  return { type: 'jwt', jwt };
+  return { type: 'jwt', jwt, ...nonce };
 }

@@ -13,11 +13,10 @@ export function userInfoRoutes(app: FastifyInstance): void {
     handler: async (request, reply) => {
       const ctx = tenantCtx(request);
       const { scheme, token } = accessTokenCredentials(request);
-      const out: { dpopNonce?: string } = {};
       const binding = { scheme, dpop: request.headers['dpop'], method: request.method, url: endpointUrl(ctx, '/userinfo') };
-      const response = await handleUserInfo(token, ctx, binding, out);
+      const response = await handleUserInfo(token, ctx, binding);
       reply.header('cache-control', 'no-store');
-      if (out.dpopNonce !== undefined) reply.header('dpop-nonce', out.dpopNonce);
+      if (response.dpopNonce !== undefined) reply.header('dpop-nonce', response.dpopNonce);
       if (response.type === 'jwt') return reply.type('application/jwt').send(response.jwt);
       return reply.send(response.claims);
     },

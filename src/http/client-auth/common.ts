@@ -31,13 +31,7 @@ export async function loadClient(ctx: Ctx, clientId: string, scheme?: string): P
 export function requireRegisteredMethod(client: ClientRecord, used: TokenEndpointAuthMethod, scheme?: string): void {
   const registered = client.metadata.token_endpoint_auth_method;
   // RFC 7591 §2 / OIDC Registration §2: the client authenticates with its registered method only.
-  if (registered !== used) {
-    throw authFailed(
-      `client ${client.clientId} used ${used}, registered ${registered}`,
-      scheme,
-      'client authentication failed',
-    );
-  }
+  if (registered !== used) throw authFailed(`client ${client.clientId} used ${used}, registered ${registered}`, scheme);
 }
 
 /** Throws `invalid_client` unless `secret` is the client's secret (compared by hash, in constant time). */

@@ -6,7 +6,7 @@ import type { Ctx } from '../../context.ts';
 import type { TokenEndpointAuthMethod } from '../../domain/client.ts';
 import { authenticateBasic } from './basic.ts';
 import { detectMethod } from './detect.ts';
-import { authenticateJwtAssertion } from './jwt-assertion.ts';
+import { ASYMMETRIC_ALGS, authenticateJwtAssertion, HMAC_ALGS } from './jwt-assertion.ts';
 import { authenticateNone } from './none.ts';
 import { authenticatePost } from './post.ts';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthOptions } from './types.ts';
@@ -25,7 +25,7 @@ export const CLIENT_AUTH_METHODS_SUPPORTED: readonly TokenEndpointAuthMethod[] =
 ];
 
 /** For discovery: `token_endpoint_auth_signing_alg_values_supported`. */
-export const CLIENT_AUTH_SIGNING_ALGS: readonly string[] = ['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256', 'HS384', 'HS512'];
+export const CLIENT_AUTH_SIGNING_ALGS: readonly string[] = [...ASYMMETRIC_ALGS, ...HMAC_ALGS];
 
 /**
  * Authenticates the calling client (RFC 6749 §2.3, RFC 7523 §3, OIDC Core §9) with the one
