@@ -5,8 +5,7 @@
  */
 import type { Ctx } from '../context.ts';
 import { approve, createApprovedGrant } from '../device/approve.ts';
-import { issueForRecord } from '../device/answer-poll.ts';
-import { revokeGrant } from '../grants/issue-tokens.ts';
+import { issueForApprovedGrant, revokeGrant } from '../grants/issue-tokens.ts';
 import { Params } from '../http/params.ts';
 import type { CibaRequestRecord, ClientRecord, OutboxInsert, SessionRecord, UserRecord } from '../storage/types.ts';
 import { halfHash } from '../tokens/hashes.ts';
@@ -41,9 +40,8 @@ async function approvePush(ctx: Ctx, input: CibaDecisionInput, secret: Notificat
   const { record, client, session, user } = input;
   const grantId = await createApprovedGrant(ctx, { record, sub: user.id, session, acr: record.acr });
   const alg = idTokenAlg(client.metadata);
-  const tokens = await issueForRecord(ctx, client, { ...record, grantId }, Params.empty(), {
-    what: 'auth_req_id',
-    idTokenClaims: (issued) => ({
+  const tokens = await issueForApprovedGrant(ctx, client, grantId, Params.empty(), {
+    extraIdTokenClaims: (issued) => ({
       [AUTH_REQ_ID_CLAIM]: secret.authReqId,
       ...(issued.refresh_token ? { [RT_HASH_CLAIM]: halfHash(alg, issued.refresh_token) } : {}),
     }),

@@ -6,25 +6,18 @@
 import type { Ctx } from '../context.ts';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
-import { issueForApprovedGrant, type UserTokenRequest } from '../grants/issue-tokens.ts';
+import { issueForApprovedGrant } from '../grants/issue-tokens.ts';
 import type { TokenResponse } from '../grants/types.ts';
 import type { ClientRecord, PollableRecord, PollOutcome } from '../storage/types.ts';
 
 /** RFC 8628 §3.5 / CIBA §11: `access_denied` at the token endpoint is a 400, like every §5.2 error. */
-export class TokenAccessDenied extends AccessDenied {
+class TokenAccessDenied extends AccessDenied {
   override readonly status = 400;
 }
 
 export interface PollNames {
   /** The parameter name in error descriptions: `device_code` or `auth_req_id`. */
   what: string;
-  /** Extra ID token claims for these tokens (none by default). */
-  idTokenClaims?: UserTokenRequest['extraIdTokenClaims'];
-}
-
-/** Loads the approved grant and issues its tokens; an unusable grant is `invalid_grant`. */
-export async function issueForRecord(ctx: Ctx, client: ClientRecord, record: PollableRecord, params: Params, names: PollNames): Promise<TokenResponse> {
-  return issueForApprovedGrant(ctx, client, record.grantId, params, names.idTokenClaims ? { extraIdTokenClaims: names.idTokenClaims } : {});
 }
 
 export async function answerPoll<T extends PollableRecord>(ctx: Ctx, client: ClientRecord, params: Params, outcome: PollOutcome<T>, names: PollNames): Promise<TokenResponse> {
@@ -47,7 +40,8 @@ export async function answerPoll<T extends PollableRecord>(ctx: Ctx, client: Cli
     // Single use: tokens were already issued for it.
     case 'consumed':
       throw new InvalidGrant(`the ${names.what} was already used`);
+    // The approved grant's tokens; an unusable grant is invalid_grant.
     case 'issue':
-      return issueForRecord(ctx, client, outcome.record, params, names);
+      return issueForApprovedGrant(ctx, client, outcome.record.grantId, params);
   }
 }

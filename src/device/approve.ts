@@ -3,8 +3,8 @@
  * tokens will come from (as the code flow does at consent), then flips the row from pending in
  * one conditional UPDATE; if another decision won the race, the new grant is revoked unused.
  */
-import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.ts';
+import { timeOrderedId } from '../domain/time-ordered-id.ts';
 import { revokeGrant } from '../grants/issue-tokens.ts';
 import type { PollableRecord, SessionRecord } from '../storage/types.ts';
 
@@ -18,7 +18,7 @@ export interface Approval {
 /** Creates the grant for an approval; returns its id. */
 export async function createApprovedGrant(ctx: Ctx, approval: Approval): Promise<string> {
   const now = ctx.now();
-  const id = randomUUID();
+  const id = timeOrderedId();
   await ctx.storage.grants.insert({
     tenantId: ctx.tenant.id,
     id,

@@ -5,12 +5,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
+import type { PageOptions } from '../endpoints/authorize/proceed.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
-import { loginThrottle } from '../security/login-throttle.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
 import { stylesheetHref } from './assets.ts';
-import { checkCredentials } from './login-route.ts';
+import { checkSignInForm } from './login-route.ts';
 import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { unsealRef, type RefKind } from './sealed-ref.ts';
 import { currentSession, startSession } from './session.ts';
@@ -23,14 +23,8 @@ export interface FormTarget {
   hidden: Record<string, string>;
 }
 
-export interface LoginOptions {
-  error?: string;
-  username?: string;
-  status?: number;
-}
-
 /** The shared login page; `client` names who asks (or the page, when no client does). */
-export function renderLoginFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, client: ClientView, options: LoginOptions = {}): FastifyReply {
+export function renderLoginFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, client: ClientView, options: PageOptions = {}): FastifyReply {
   const body = loginPage({
     ...formFrame(ctx, request, reply, localeOf(request), target.action, target.hidden),
     client,
@@ -79,34 +73,28 @@ export function readDecision(ctx: Ctx, request: FastifyRequest, kind: RefKind): 
   return { hash, choice };
 }
 
+export interface SignedIn {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
 /** The signed-in user of this browser, when the session and the user are live. */
-export async function signedInUser(ctx: Ctx, request: FastifyRequest): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+export async function signedInUser(ctx: Ctx, request: FastifyRequest): Promise<SignedIn | undefined> {
   const session = await currentSession(ctx, request);
   if (!session) return undefined;
   const user = await ctx.storage.users.get(ctx.tenant.id, session.sub);
   return user && !user.disabled ? { session, user } : undefined;
 }
 
-export type SignInResult = { ok: true; session: SessionRecord; user: UserRecord } | { ok: false; error: string; status: number; username: string };
+export type SignInResult = ({ ok: true } & SignedIn) | { ok: false; error: string; status: number; username: string };
 
-/** Checks the login form's credentials exactly as the login page does (throttled, uniform failures). */
+/** What each refusal of the sign-in form says, in the page's language. */
+const REFUSAL_MESSAGE = { missing: 'loginMissing', throttled: 'loginThrottled', incorrect: 'loginIncorrect' } as const;
+
+/** Checks the sign-in form as the login page does (checkSignInForm), and signs this browser in. */
 export async function signInFromForm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, params: Params): Promise<SignInResult> {
-  const { t } = localeOf(request);
-  const username = (params.get('username') ?? '').trim();
-  const password = params.get('password') ?? '';
-  if (!username || !password) return { ok: false, error: t.loginMissing, status: 400, username };
-  const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
-  const blocked = await loginThrottle.check(attempt);
-  if (!blocked.allowed) {
-    reply.header('retry-after', String(blocked.retryAfter));
-    return { ok: false, error: t.loginThrottled, status: 429, username };
-  }
-  const user = await checkCredentials(ctx, username, password);
-  await loginThrottle.record(attempt, user !== undefined);
-  if (!user) {
-    ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
-    return { ok: false, error: t.loginIncorrect, status: 401, username };
-  }
-  const session = await startSession(ctx, reply, { sub: user.id, amr: ['pwd'], acr: null });
-  return { ok: true, session, user };
+  const check = await checkSignInForm(ctx, request, reply, params);
+  if (!check.ok) return { ok: false, error: localeOf(request).t[REFUSAL_MESSAGE[check.reason]], status: check.status, username: check.username };
+  const session = await startSession(ctx, reply, { sub: check.user.id, amr: ['pwd'], acr: null });
+  return { ok: true, session, user: check.user };
 }

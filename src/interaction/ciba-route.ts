@@ -12,19 +12,14 @@ import { splitScope } from '../grants/scope.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { wakeOutbox } from '../outbox/index.ts';
 import { hashSecret } from '../security/secrets.ts';
-import type { CibaRequestRecord, ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
-import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm } from './backchannel-pages.ts';
+import type { CibaRequestRecord, ClientRecord } from '../storage/types.ts';
+import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
 import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { pendingRequestsPage } from './views/ciba-pages.ts';
 
 const LOGIN_PATH = '/ciba/login';
 const DECISION_PATH = '/ciba/decision';
-
-interface SignedIn {
-  session: SessionRecord;
-  user: UserRecord;
-}
 
 /** The pending, unexpired request a page refers to, with its client. */
 async function pendingRequest(ctx: Ctx, record: CibaRequestRecord | undefined): Promise<{ record: CibaRequestRecord; client: ClientRecord } | undefined> {

@@ -1,19 +1,17 @@
 /** POST /consent: the user's allow/deny decision for a client and the scopes it asked for. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessDenied, InvalidRequest } from '../errors/oauth-error.ts';
-import { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { recordConsent } from '../endpoints/authorize/decide.ts';
 import { proceed, targetOf } from '../endpoints/authorize/proceed.ts';
 import { deliverError } from '../endpoints/authorize/respond.ts';
-import { verifyCsrf } from './csrf.ts';
+import { checkedForm } from './page-frame.ts';
 import { unsealRequest } from './sealed-request.ts';
 import { currentSession } from './session.ts';
 
 async function consent(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = request.body instanceof Params ? request.body : Params.empty();
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const req = unsealRequest(ctx, params.get('request'));
   const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
   if (!client) throw new InvalidRequest('unknown client');

@@ -12,8 +12,8 @@ import { DEVICE_VERIFICATION_PATH } from '../device/paths.ts';
 import { formatUserCode, normalizeUserCode } from '../device/user-code.ts';
 import { splitScope } from '../grants/scope.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
-import type { DeviceCodeRecord, SessionRecord, UserRecord } from '../storage/types.ts';
-import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm } from './backchannel-pages.ts';
+import type { DeviceCodeRecord } from '../storage/types.ts';
+import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
 import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { deviceCodePage } from './views/device-pages.ts';
@@ -38,7 +38,7 @@ async function pendingCode(ctx: Ctx, hash: string): Promise<DeviceCodeRecord | u
 }
 
 /** Sign-in when nobody is signed in, else the approval page. */
-async function next(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, record: DeviceCodeRecord, signedIn?: { session: SessionRecord; user: UserRecord }): Promise<FastifyReply> {
+async function next(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, record: DeviceCodeRecord, signedIn?: SignedIn): Promise<FastifyReply> {
   const client = await ctx.storage.clients.get(ctx.tenant.id, record.clientId);
   if (!client) return renderGone(ctx, request, reply);
   const hidden = { device: sealRef(ctx, 'device', record.hash) };

@@ -6,14 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
-import { Params } from '../http/params.ts';
+import type { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { dummyHash, verifyPassword } from '../security/password.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import type { UserRecord } from '../storage/types.ts';
 import { accountSelected } from '../endpoints/authorize/decide.ts';
 import { proceed, renderLogin } from '../endpoints/authorize/proceed.ts';
-import { verifyCsrf } from './csrf.ts';
+import { checkedForm } from './page-frame.ts';
 import { unsealRequest } from './sealed-request.ts';
 import { startSession } from './session.ts';
 
@@ -25,32 +25,52 @@ export async function checkCredentials(ctx: Ctx, username: string, password: str
   return ok && user && user.passwordHash && !user.disabled ? user : undefined;
 }
 
-async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const ctx = tenantCtx(request);
-  const params = request.body instanceof Params ? request.body : Params.empty();
-  verifyCsrf(ctx, request, params);
-  const req = unsealRequest(ctx, params.get('request'));
-  const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
-  if (!client) throw new InvalidRequest('unknown client');
+/** Why a sign-in form was refused: the status of the page that says so, and what to say. */
+export type SignInRefusal = { reason: 'missing'; status: 400 } | { reason: 'throttled'; status: 429; retryAfter: number } | { reason: 'incorrect'; status: 401 };
+
+export type SignInCheck = { username: string } & ({ ok: true; user: UserRecord } | ({ ok: false } & SignInRefusal));
+
+/**
+ * Checks a posted sign-in form (every page with one: login, device, CIBA): both fields given,
+ * the login throttle (a refusal sets Retry-After), then the credentials, the attempt recorded.
+ */
+export async function checkSignInForm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, params: Params): Promise<SignInCheck> {
   const username = (params.get('username') ?? '').trim();
   const password = params.get('password') ?? '';
-  if (!username || !password) return renderLogin(ctx, request, reply, req, client, { error: 'Enter your username and password.', username, status: 400 });
-
+  if (!username || !password) return { ok: false, username, reason: 'missing', status: 400 };
   const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
   const blocked = await loginThrottle.check(attempt);
   if (!blocked.allowed) {
-    const minutes = Math.max(1, Math.ceil(blocked.retryAfter / 60));
+    // RFC 6585 §4: a 429 may say how long to wait.
     reply.header('retry-after', String(blocked.retryAfter));
-    return renderLogin(ctx, request, reply, req, client, { error: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, username, status: 429 });
+    return { ok: false, username, reason: 'throttled', status: 429, retryAfter: blocked.retryAfter };
   }
   const user = await checkCredentials(ctx, username, password);
   await loginThrottle.record(attempt, user !== undefined);
   if (!user) {
     ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
-    return renderLogin(ctx, request, reply, req, client, { error: 'Incorrect username or password.', username, status: 401 });
+    return { ok: false, username, reason: 'incorrect', status: 401 };
   }
+  return { ok: true, username, user };
+}
+
+function refusalMessage(refusal: SignInRefusal): string {
+  if (refusal.reason === 'missing') return 'Enter your username and password.';
+  if (refusal.reason === 'incorrect') return 'Incorrect username or password.';
+  const minutes = Math.max(1, Math.ceil(refusal.retryAfter / 60));
+  return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
+async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const ctx = tenantCtx(request);
+  const params = checkedForm(ctx, request);
+  const req = unsealRequest(ctx, params.get('request'));
+  const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
+  if (!client) throw new InvalidRequest('unknown client');
+  const check = await checkSignInForm(ctx, request, reply, params);
+  if (!check.ok) return renderLogin(ctx, request, reply, req, client, { error: refusalMessage(check), username: check.username, status: check.status });
   // One authentication class (password): it satisfies, and records, the acr the client asked for first.
-  const session = await startSession(ctx, reply, { sub: user.id, amr: ['pwd'], acr: req.acrValues?.[0] ?? null });
+  const session = await startSession(ctx, reply, { sub: check.user.id, amr: ['pwd'], acr: req.acrValues?.[0] ?? null });
   // Signing in is choosing the account: prompt=select_account is answered.
   return proceed(ctx, request, reply, accountSelected(req), client, session);
 }

@@ -1,17 +1,15 @@
 /** POST /select-account: the answer to prompt=select_account (OIDC Core §3.1.2.1). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest } from '../errors/oauth-error.ts';
-import { Params } from '../http/params.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import { accountSelected } from '../endpoints/authorize/decide.ts';
 import { proceed, renderLogin } from '../endpoints/authorize/proceed.ts';
-import { verifyCsrf } from './csrf.ts';
+import { checkedForm } from './page-frame.ts';
 import { unsealRequest } from './sealed-request.ts';
 
 async function selectAccount(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const ctx = tenantCtx(request);
-  const params = request.body instanceof Params ? request.body : Params.empty();
-  verifyCsrf(ctx, request, params);
+  const params = checkedForm(ctx, request);
   const req = accountSelected(unsealRequest(ctx, params.get('request')));
   const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
   if (!client) throw new InvalidRequest('unknown client');

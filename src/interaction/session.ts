@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
 import type { SessionRecord } from '../storage/types.ts';
-import { clearCookie, readCookie, writeCookie } from './cookies.ts';
+import { readCookie, writeCookie } from './cookies.ts';
 
 /** The live session of this browser in this tenant, if any. */
 export async function currentSession(ctx: Ctx, request: FastifyRequest): Promise<SessionRecord | undefined> {
@@ -38,12 +38,5 @@ export async function startSession(ctx: Ctx, reply: FastifyReply, input: NewSess
   };
   await ctx.storage.sessions.insert(session);
   writeCookie(ctx, reply, 'session', cookie);
-  return session;
-}
-
-export async function endCurrentSession(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<SessionRecord | undefined> {
-  const session = await currentSession(ctx, request);
-  if (session) await ctx.storage.sessions.end(ctx.tenant.id, session.id, ctx.now());
-  clearCookie(ctx, reply, 'session');
   return session;
 }

@@ -24,7 +24,7 @@ async function participants(ctx: Ctx, session: SessionRecord): Promise<ClientRec
 }
 
 /** Front-Channel Logout §2: the client's URI with `iss` and `sid` added to its query. */
-export function frontChannelUrl(ctx: Ctx, client: ClientRecord, sid: string): string | undefined {
+function frontChannelUrl(ctx: Ctx, client: ClientRecord, sid: string): string | undefined {
   const uri = client.metadata.frontchannel_logout_uri;
   if (!uri) return undefined;
   const url = new URL(uri);

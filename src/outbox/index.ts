@@ -25,8 +25,7 @@
  * ```
  *
  * and, after the transaction commits, call `wakeOutbox()` so this process's dispatcher sends
- * it at once (other instances find it at their next poll). When there is no state change to
- * tie it to, `enqueue(ctx, [notification])` inserts and wakes in one call.
+ * it at once (other instances find it at their next poll).
  *
  * `outboxRow(ctx, { clientId, kind, targetUrl, headers, body })` fills in the id, tenant,
  * creation time and attempt cap. The stored body is POSTed as is unless the kind has a
@@ -45,7 +44,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.ts';
 import type { OutboxInsert } from '../storage/types.ts';
-import { wakeOutbox } from './signal.ts';
 
 export { startOutboxDispatcher, type DispatcherOptions, type OutboxDispatcher } from './dispatcher.ts';
 export { OUTBOX_PREPARERS, type PreparedRequest, type Preparer } from './kinds.ts';
@@ -76,12 +74,4 @@ export function outboxRow(ctx: Pick<Ctx, 'tenant' | 'config' | 'now'>, notificat
     maxAttempts: notification.maxAttempts ?? ctx.config.outbox.maxAttempts,
     createdAt: ctx.now(),
   };
-}
-
-/** Inserts notifications on their own (no state change to share a transaction with) and wakes the dispatcher. */
-export async function enqueue(ctx: Pick<Ctx, 'tenant' | 'config' | 'now' | 'storage'>, notifications: Notification[]): Promise<OutboxInsert[]> {
-  const rows = notifications.map((n) => outboxRow(ctx, n));
-  await ctx.storage.outbox.enqueue(rows);
-  wakeOutbox();
-  return rows;
 }

@@ -277,6 +277,27 @@ describe('CIBA', { timeout: 90_000 }, () => {
     assert.equal((await poll('poll', s.auth_req_id)).status, 200);
   });
 
+  it('refuses forms with a forged CSRF token or request reference, and they decide nothing', async () => {
+    const s = await started('poll', { scope: 'openid', login_hint: 'alice' });
+    const browser = new Browser(server.url);
+    const login = await browser.request(String((await notificationOf(s.auth_req_id)).body['approval_uri']));
+    for (const forged of [{ csrf_token: 'forged' }, { ciba: 'forged' }]) {
+      const refused = await browser.submit(login, { username: ALICE.username, password: ALICE.password, ...forged });
+      assert.equal(refused.status, 400, JSON.stringify(forged));
+      assert.equal(refused.headers.get('location'), null);
+      assert.match(refused.html, /invalid_request/);
+    }
+    const consent = await browser.submit(login, { username: ALICE.username, password: ALICE.password });
+    assert.ok(parseForms(consent.html, consent.url).some((f) => f.buttons.some((b) => b.value === 'allow')));
+    for (const forged of [{ csrf_token: 'forged' }, { ciba: 'forged' }]) {
+      const refused = await browser.submit(consent, forged, { name: 'decision', value: 'allow' });
+      assert.equal(refused.status, 400, JSON.stringify(forged));
+      assert.match(refused.html, /invalid_request/);
+    }
+    server.clock.advance(6);
+    assert.equal((await json(await poll('poll', s.auth_req_id)))['error'], 'authorization_pending');
+  });
+
   it('without the webhook link, the user finds and approves pending requests on /ciba/requests', async () => {
     const s = await started('poll', { scope: 'openid', login_hint: 'bob', binding_message: 'Teller 7' });
     const browser = new Browser(server.url);

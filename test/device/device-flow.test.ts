@@ -237,6 +237,8 @@ describe('device authorization grant', () => {
     }
     const blocked = await acmeBrowser.submit(page, { user_code: start.user_code });
     assert.equal(blocked.status, 429, 'the right code is refused too once guessing is blocked');
+    // RFC 6585 §4: the 429 says how long to wait.
+    assert.match(blocked.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
     assert.match(blocked.html, /Too many wrong codes/);
   });
 
@@ -257,5 +259,43 @@ describe('device authorization grant', () => {
     assert.equal(res.status, 400);
     assert.match(await res.text(), /invalid_request/);
     assert.ok(page.html.includes('name="csrf_token"'));
+
+    // The sign-in and decision forms check their CSRF token and sealed reference as well.
+    const login = await browser.submit(page, {});
+    assert.ok(parseForms(login.html, login.url).some((f) => 'password' in f.fields));
+    for (const forged of [{ csrf_token: 'forged' }, { device: 'forged' }]) {
+      const refused = await browser.submit(login, { username: ALICE.username, password: ALICE.password, ...forged });
+      assert.equal(refused.status, 400, JSON.stringify(forged));
+      assert.match(refused.html, /invalid_request/);
+    }
+    const consent = await browser.submit(login, { username: ALICE.username, password: ALICE.password });
+    assert.ok(parseForms(consent.html, consent.url).some((f) => f.buttons.some((b) => b.value === 'allow')));
+    for (const forged of [{ csrf_token: 'forged' }, { device: 'forged' }]) {
+      const refused = await browser.submit(consent, forged, { name: 'decision', value: 'allow' });
+      assert.equal(refused.status, 400, JSON.stringify(forged));
+      assert.match(refused.html, /invalid_request/);
+    }
+    assert.equal(await errorOf(await pollCli(start.device_code)), 'authorization_pending', 'no refused form decided anything');
+  });
+
+  it('throttles the sign-in form: a 429 with Retry-After on the same page, never a redirect', async () => {
+    const start = await startCli();
+    const browser = new Browser(server.url);
+    const login = await browser.submit(await browser.request(start.verification_uri_complete), {});
+    for (let i = 0; i < 5; i++) {
+      const wrong = await browser.submit(login, { username: 'mallory', password: `guess ${i}` });
+      assert.equal(wrong.status, 401);
+      assert.match(wrong.html, /Incorrect username or password/);
+    }
+    const blocked = await browser.submit(login, { username: 'mallory', password: 'guess 5' });
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.url, `${server.url}/device/login`, 'rendered where it was posted, not redirected');
+    assert.match(blocked.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    assert.equal(blocked.headers.get('cache-control'), 'no-store');
+    assert.match(blocked.html, /Too many sign-in attempts/);
+    assert.ok(parseForms(blocked.html, blocked.url).some((f) => 'password' in f.fields), 'the sign-in form is shown again');
+    const missing = await browser.submit(login, { username: ALICE.username, password: '' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.html, /Enter your username and password/);
   });
 });

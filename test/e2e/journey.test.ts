@@ -18,13 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import * as oidc from 'openid-client';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { Receiver } from '../helpers/receiver.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { ALICE, basic, postForm } from '../interop/support.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTIFACTS = process.env['E2E_ARTIFACTS'] ?? join(tmpdir(), 'portcullis-e2e');
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
@@ -123,7 +123,7 @@ describe('e2e: every page in Chromium, keyboard only', { timeout: 120_000 }, () 
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 200 });
     rp.issuer = server.url;
     rp.config = await oidc.discovery(new URL(server.url), 'notes', 'notes-secret', oidc.ClientSecretBasic('notes-secret'), { execute: [oidc.allowInsecureRequests] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

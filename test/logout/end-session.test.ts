@@ -126,9 +126,15 @@ describe('logout', () => {
     const page = await browser.request(`${server.url}/end_session`);
     const res = await browser.submit(page, { csrf_token: 'forged' }, { name: 'decision', value: 'logout' });
     assert.equal(res.status, 400);
+    assert.match(res.html, /invalid_request/);
     const account = await browser.request(`${server.url}/account`);
     assert.match(account.html, /Your sessions/);
     assert.doesNotMatch(account.html, /not signed in/);
+    // Ending a session from the account page checks the token too.
+    const ended = await browser.submit(account, { csrf_token: 'forged' }, { name: 'decision', value: 'end' });
+    assert.equal(ended.status, 400);
+    assert.match(ended.html, /invalid_request/);
+    assert.doesNotMatch((await browser.request(`${server.url}/account`)).html, /not signed in/);
   });
 
   it('shows a page and never redirects for bad input', async () => {

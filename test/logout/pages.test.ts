@@ -5,15 +5,13 @@
  * on to the client, and the account page listing and ending the user's own sessions.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 import { ALICE, Receiver } from './helpers.ts';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 describe('logout pages in a browser', () => {
   let server: TestServer;
@@ -22,7 +20,6 @@ describe('logout pages in a browser', () => {
   let dispatcher: OutboxDispatcher;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}; install it or set CHROMIUM_PATH`);
     rp = new Receiver(await freePort());
     await rp.start();
     server = await startServer({
@@ -36,10 +33,7 @@ describe('logout pages in a browser', () => {
       ],
     });
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

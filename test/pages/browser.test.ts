@@ -8,15 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = { login: '/tmp/portcullis-login.png', loginError: '/tmp/portcullis-login-error.png', consent: '/tmp/portcullis-consent.png' };
 
 const CLIENT = { id: 'browser-app', secret: 'browser-app-secret', name: 'Lighthouse Notes' };
@@ -196,12 +195,6 @@ describe('interaction pages in Chromium', { timeout: 60_000 }, () => {
   const callback = new CallbackServer();
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}${process.env['CHROMIUM_PATH'] ? ' (from CHROMIUM_PATH)' : ''}. ` +
-          'These browser tests require it and never skip: install chromium (CI does) or set CHROMIUM_PATH to its executable.',
-      );
-    }
     await callback.start();
     server = await startServer({
       clients: [
@@ -216,7 +209,7 @@ describe('interaction pages in Chromium', { timeout: 60_000 }, () => {
       ],
       users: [ALICE],
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -312,6 +305,30 @@ describe('interaction pages in Chromium', { timeout: 60_000 }, () => {
       assert.equal(got.params.get('iss'), server.url);
       assert.equal(got.params.get('code'), null);
       assert.deepEqual(watch.cspViolations(), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('throttles repeated wrong passwords on the login page: 429 with Retry-After, the page itself, no redirect', async () => {
+    const { browser, server } = ready();
+    const { context, page } = await newContext(browser);
+    try {
+      await page.goto(authorizationRequest(server, callback.url).url);
+      const attempt = async (password: string): Promise<Response> => {
+        await page.getByLabel('Username', { exact: true }).fill('mallory');
+        await page.getByLabel('Password', { exact: true }).fill(password);
+        return submitVia(page, 'Sign in');
+      };
+      for (let i = 0; i < 5; i++) assert.equal((await attempt(`guess ${i}`)).status(), 401);
+      const blocked = await attempt('guess 5');
+      assert.equal(blocked.status(), 429);
+      const headers = await blocked.allHeaders();
+      assert.match(headers['retry-after'] ?? '', /^[1-9]\d*$/);
+      assert.equal(headers['location'], undefined, 'not redirected');
+      assert.equal(new URL(page.url()).origin, server.url);
+      assert.match(await page.getByRole('alert').innerText(), /Too many sign-in attempts\. Try again in \d+ minutes?\./);
+      await assertLoginPage(page);
     } finally {
       await context.close();
     }

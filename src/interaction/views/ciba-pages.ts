@@ -3,9 +3,9 @@
  * them here). Each request is its own form with the binding message, the scopes, and the same
  * allow and deny buttons as the consent page.
  */
-import { hiddenInputs, html } from './html.ts';
+import { html } from './html.ts';
 import { scopeDescription } from './i18n.ts';
-import { layout, type Frame } from './pages.ts';
+import { formStart, layout, type Frame } from './pages.ts';
 
 export interface PendingItem {
   clientName: string;
@@ -36,9 +36,7 @@ ${item.bindingMessage ? html`<p class="binding">${item.bindingMessage}</p>` : ''
 <ul class="scopes">
 ${item.scopes.map((scope) => html`<li>${scopeDescription(input.locale, scope)}<code>${scope}</code></li>`)}
 </ul>
-<form method="post" action="${input.action}">
-<input type="hidden" name="csrf_token" value="${input.csrf}">
-${hiddenInputs(item.hidden)}
+${formStart({ ...input, hidden: item.hidden })}
 <div class="actions">
 <button type="submit" name="decision" value="deny" class="secondary">${t.deny}</button>
 <button type="submit" name="decision" value="allow">${t.allow}</button>

@@ -67,7 +67,6 @@ const en = {
   cibaWrongUser: 'This request is for a different account. Sign in with the account it was sent to.',
   cibaPendingTitle: 'Pending requests',
   cibaNonePending: 'There are no pending requests.',
-  cibaReview: 'Review',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -137,7 +136,6 @@ const de: Partial<Messages> = {
   cibaWrongUser: 'Diese Anfrage gilt für ein anderes Konto. Melden Sie sich mit dem Konto an, an das sie gesendet wurde.',
   cibaPendingTitle: 'Offene Anfragen',
   cibaNonePending: 'Es gibt keine offenen Anfragen.',
-  cibaReview: 'Prüfen',
 };
 
 const CATALOGUE: Record<string, Partial<Messages>> = { en, de };

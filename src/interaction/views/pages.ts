@@ -39,7 +39,7 @@ ${client.logoUri ? html`<img src="${client.logoUri}" alt="">` : ''}
 </header>`;
 }
 
-export function clientFooter(locale: Locale, client: ClientView): SafeHtml {
+function clientFooter(locale: Locale, client: ClientView): SafeHtml {
   const links = [
     client.policyUri ? html`<a href="${client.policyUri}" rel="noopener noreferrer">${locale.t.privacy}</a>` : '',
     client.tosUri ? html`<a href="${client.tosUri}" rel="noopener noreferrer">${locale.t.terms}</a>` : '',
