@@ -1,9 +1,7 @@
 import type { DiscoveryContributor } from '../endpoints/discovery/handler.ts';
-import { tenantProfile } from '../fapi/profile.ts';
-import { FAPI_ALGS } from '../fapi/profile.ts';
-import { DPOP_SIGNING_ALGS } from './proof.ts';
+import { dpopAlgorithms } from './verify.ts';
 
-/** RFC 9449 §5.1: the algorithms accepted in DPoP proofs. */
+/** RFC 9449 §5.1: the algorithms accepted in DPoP proofs (the tenant's profile decides). */
 export const dpopDiscovery: DiscoveryContributor = (ctx) => ({
-  dpop_signing_alg_values_supported: [...(tenantProfile(ctx) === 'fapi2' ? FAPI_ALGS : DPOP_SIGNING_ALGS)],
+  dpop_signing_alg_values_supported: [...dpopAlgorithms(ctx)],
 });

@@ -3,15 +3,12 @@
  * `WWW-Authenticate: DPoP` challenge, where the token endpoint answers 400.
  */
 import { InvalidDpopProof, InvalidToken, UseDpopNonce, type ErrorOptions } from '../errors/oauth-error.ts';
+import { bearerChallenge } from '../errors/render.ts';
 import { DPOP_SIGNING_ALGS } from './proof.ts';
 
 /** The `WWW-Authenticate: DPoP` challenge (RFC 9449 §7.1), with the accepted `algs`. */
 export function dpopChallenge(realm: string, error?: { code: string; description: string }, algs: readonly string[] = DPOP_SIGNING_ALGS): string {
-  const quote = (v: string) => `"${v.replace(/["\\]/g, '')}"`;
-  const parts = [`realm=${quote(realm)}`];
-  if (error) parts.push(`error=${quote(error.code)}`, ...(error.description ? [`error_description=${quote(error.description)}`] : []));
-  parts.push(`algs=${quote(algs.join(' '))}`);
-  return `DPoP ${parts.join(', ')}`;
+  return `${bearerChallenge('DPoP', realm, error)}, algs="${algs.join(' ')}"`;
 }
 
 export class ResourceInvalidDpopProof extends InvalidDpopProof {

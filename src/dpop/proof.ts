@@ -37,6 +37,8 @@ export interface CheckedProof {
   jti: string;
   iat: number;
   nonce: string | undefined;
+  /** Epoch seconds until which the proof's `jti` must be remembered (RFC 9449 §11.1): past its acceptable `iat` window. */
+  replayUntil: number;
 }
 
 /** RFC 9449 §4.3 step 9: compare URIs without query and fragment. */
@@ -103,7 +105,7 @@ export async function checkDpopProof(proof: string, expect: ProofExpectations): 
     // RFC 9449 §4.3 step 12: ath is the hash of the access token presented with it.
     if (ath !== accessTokenHash(expect.accessToken)) throw new InvalidDpopProof('the DPoP proof ath does not match the access token');
   }
-  return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), alg: header.alg, jti, iat, nonce };
+  return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), alg: header.alg, jti, iat, nonce, replayUntil: iat + DPOP_MAX_AGE + DPOP_CLOCK_SKEW };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ClientMetadata } from '../domain/client.ts';
 import { InvalidDpopProof, UseDpopNonce } from '../errors/oauth-error.ts';
 import { FAPI_ALGS, isFapi } from '../fapi/profile.ts';
 import { currentNonce, isValidNonce } from './nonce.ts';
-import { checkDpopProof, DPOP_CLOCK_SKEW, DPOP_MAX_AGE, DPOP_SIGNING_ALGS, singleProof } from './proof.ts';
+import { checkDpopProof, DPOP_SIGNING_ALGS, singleProof } from './proof.ts';
 
 export interface DpopRequest {
   /** The raw `DPoP` header(s). */
@@ -60,7 +60,7 @@ export async function verifyDpop(ctx: Ctx, req: DpopRequest): Promise<VerifiedDp
     if (checked.nonce !== fresh) nextNonce = fresh;
   }
   // RFC 9449 §11.1: a proof is accepted once; its jti is remembered while its iat is acceptable.
-  const unique = await ctx.storage.replay.remember(ctx.tenant.id, `dpop:${checked.jkt}`, checked.jti, checked.iat + DPOP_MAX_AGE + DPOP_CLOCK_SKEW, now);
+  const unique = await ctx.storage.replay.remember(ctx.tenant.id, `dpop:${checked.jkt}`, checked.jti, checked.replayUntil, now);
   if (!unique) throw new InvalidDpopProof('the DPoP proof was already used');
   return { jkt: checked.jkt, alg: checked.alg, nextNonce };
 }

@@ -42,8 +42,8 @@ function statusOf(err: OAuthError, style: ErrorStyle): number {
   return err.status;
 }
 
-/** WWW-Authenticate for RFC 6750 §3 / RFC 9449 §7.1 challenges. */
-export function bearerChallenge(scheme: 'Bearer' | 'DPoP', realm: string, err?: OAuthError): string {
+/** WWW-Authenticate for RFC 6750 §3 / RFC 9449 §7.1 challenges; `error_description` only when there is one. */
+export function bearerChallenge(scheme: 'Bearer' | 'DPoP', realm: string, err?: { code: string; description: string }): string {
   const parts = [`realm=${quote(realm)}`];
   if (err) {
     parts.push(`error=${quote(err.code)}`);

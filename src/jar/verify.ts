@@ -7,8 +7,8 @@ import type { Ctx } from '../context.ts';
 import { InvalidRequestObject } from '../errors/oauth-error.ts';
 import { FAPI_ALGS, isFapi } from '../fapi/profile.ts';
 import { SIGNING_ALGS } from '../keys/types.ts';
+import { keySetOf, verifyWithKeySet } from '../keys/verification-keys.ts';
 import type { ClientRecord } from '../storage/types.ts';
-import { clientKeySet, verifyWithKeySet } from './client-keys.ts';
 import { REQUEST_OBJECT_ENC_ALGS, REQUEST_OBJECT_ENC_ENCS, requestObjectKey } from './encryption-key.ts';
 
 /** Seconds of clock skew tolerated on `exp` and `nbf`. */
@@ -50,7 +50,8 @@ async function verifySignature(ctx: Ctx, client: ClientRecord, jwt: string): Pro
   }
   const algorithms = requestObjectAlgs(ctx, client);
   if (typeof alg !== 'string' || !algorithms.includes(alg)) throw new InvalidRequestObject(`request object alg ${String(alg)} is not accepted for this client`);
-  const keys = clientKeySet(client.metadata);
+  // RFC 9101 §6.2: the client's registered `jwks` or `jwks_uri`.
+  const keys = keySetOf(client.metadata);
   if (!keys) throw new InvalidRequestObject('the client has no registered keys to verify request objects with');
   try {
     return await verifyWithKeySet(jwt, keys, { algorithms, currentDate: new Date(ctx.now() * 1000), clockTolerance: REQUEST_OBJECT_SKEW });

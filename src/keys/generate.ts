@@ -2,6 +2,8 @@
 import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { KeyStatus, SigningKeyRecord } from '../storage/types.ts';
+import type { Kek } from './kek.ts';
 import type { PublicJwk, SigningAlg } from './types.ts';
 
 const generate = promisify(generateKeyPair);
@@ -48,5 +50,23 @@ export async function generateSigningKey(alg: SigningAlg): Promise<GeneratedKey>
     alg,
     publicJwk: { ...members, kid, use: 'sig', alg },
     privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+}
+
+/**
+ * A new key of `tenantId` for `alg` as it is stored: the private key encrypted with `kek`,
+ * `createdAt` read from `now` once the key exists, no expiry.
+ */
+export async function newSigningKeyRecord(tenantId: string, alg: SigningAlg, kek: Kek, status: KeyStatus, now: () => number): Promise<SigningKeyRecord> {
+  const key = await generateSigningKey(alg);
+  return {
+    tenantId,
+    kid: key.kid,
+    alg,
+    publicJwk: key.publicJwk,
+    privateKeyEncrypted: kek.encrypt(key.privatePem),
+    status,
+    createdAt: now(),
+    expiresAt: null,
   };
 }

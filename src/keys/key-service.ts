@@ -6,7 +6,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { JWTPayload, JWTVerifyResult } from 'jose';
 import type { KeyRepo, SigningKeyRecord } from '../storage/types.ts';
-import { generateSigningKey } from './generate.ts';
+import { newSigningKeyRecord } from './generate.ts';
 import type { Kek } from './kek.ts';
 import { signCompact } from './sign.ts';
 import { verificationKeys, verifyJwt, type VerificationKeys } from './verify.ts';
@@ -36,19 +36,7 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
   const cache = new Map<string, TenantKeys>();
   const loading = new Map<string, Promise<TenantKeys>>();
 
-  async function newRecord(tenantId: string, alg: SigningAlg): Promise<SigningKeyRecord> {
-    const key = await generateSigningKey(alg);
-    return {
-      tenantId,
-      kid: key.kid,
-      alg,
-      publicJwk: key.publicJwk,
-      privateKeyEncrypted: kek.encrypt(key.privatePem),
-      status: 'active',
-      createdAt: now(),
-      expiresAt: null,
-    };
-  }
+  const newRecord = (tenantId: string, alg: SigningAlg): Promise<SigningKeyRecord> => newSigningKeyRecord(tenantId, alg, kek, 'active', now);
 
   async function load(tenantId: string): Promise<TenantKeys> {
     const records = await repo.listPublished(tenantId, now());
@@ -66,7 +54,9 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
       loadedAt: Date.now(),
       published,
       active,
-      verifier: verificationKeys(records),
+      // Public keys imported by an earlier load are reused: a reload (every cacheMs, and on an
+      // unknown kid) imports only keys that are new.
+      verifier: verificationKeys(records, cache.get(tenantId)?.verifier),
     };
     cache.set(tenantId, entry);
     return entry;

@@ -89,3 +89,18 @@ describe('verifyJwt', () => {
     assert.throws(() => verifyJwt(array, set, { now: NOW }), errors.JWTInvalid);
   });
 });
+
+describe('verificationKeys', () => {
+  it('reuses the keys of the previous set by kid and imports only new ones', async () => {
+    const [first, ...rest] = keys as [GeneratedKey, ...GeneratedKey[]];
+    const before = verificationKeys([first]);
+    const after = verificationKeys([first, ...rest], before);
+    assert.equal(after.get(first.kid), before.get(first.kid));
+    assert.equal(after.size, keys.length);
+    const token = await signed(first, { sub: 'alice' });
+    assert.equal(verifyJwt(token, after, { now: NOW }).payload.sub, 'alice');
+    // A kid that now names another algorithm is imported again, never taken over.
+    const renamed = verificationKeys([{ ...(rest[0] as GeneratedKey), kid: first.kid }], before);
+    assert.notEqual(renamed.get(first.kid), before.get(first.kid));
+  });
+});

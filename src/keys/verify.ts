@@ -18,8 +18,18 @@ export interface VerificationKey {
 /** Public keys by `kid`. */
 export type VerificationKeys = Map<string, VerificationKey>;
 
-export function verificationKeys(keys: ReadonlyArray<{ kid: string; alg: SigningAlg; publicJwk: PublicJwk }>): VerificationKeys {
-  return new Map(keys.map((k) => [k.kid, { alg: k.alg, key: createPublicKey({ key: { ...k.publicJwk } as JsonWebKey, format: 'jwk' }) }]));
+/**
+ * The public keys of `keys` by `kid`. A key already in `previous` (same `kid` and `alg`: a
+ * kid names one key for good) is taken from there rather than imported again, so reloading a
+ * tenant's key set costs one import per new key only.
+ */
+export function verificationKeys(keys: ReadonlyArray<{ kid: string; alg: SigningAlg; publicJwk: PublicJwk }>, previous?: VerificationKeys): VerificationKeys {
+  return new Map(
+    keys.map((k) => {
+      const known = previous?.get(k.kid);
+      return [k.kid, known?.alg === k.alg ? known : { alg: k.alg, key: createPublicKey({ key: { ...k.publicJwk } as JsonWebKey, format: 'jwk' }) }];
+    }),
+  );
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;

@@ -1,6 +1,6 @@
 /**
  * The text a scrape receives. One process: its own registry. A node:cluster worker: the sum
- * over every worker, assembled by the primary (cluster/metrics.ts), so any worker the scrape
+ * over every worker, assembled by the primary (cluster/primary.ts, cluster/worker.ts), so any worker the scrape
  * lands on answers for the whole machine.
  */
 import { registry } from './registry.ts';

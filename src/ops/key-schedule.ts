@@ -8,10 +8,9 @@
  * promotion is a conditional update that only one instance can win.
  */
 import type { Services } from '../context.ts';
-import { generateSigningKey } from '../keys/generate.ts';
+import { newSigningKeyRecord } from '../keys/generate.ts';
 import { SIGNING_ALGS } from '../keys/types.ts';
 import { keyRotations } from '../metrics/registry.ts';
-import type { SigningKeyRecord } from '../storage/types.ts';
 
 /** The longest a token signed now may stay valid: retired keys stay published at least this long. */
 export function longestSignedLifetime(config: Services['config']): number {
@@ -59,17 +58,7 @@ async function rotateTenant(services: Pick<Services, 'storage' | 'config' | 'now
     // A key published ahead became active `ahead` seconds after its createdAt, so it signs
     // from then until its successor, published `interval` after its createdAt, is promoted.
     if (now - active.createdAt < interval) continue;
-    const generated = await generateSigningKey(alg);
-    const record: SigningKeyRecord = {
-      tenantId,
-      kid: generated.kid,
-      alg,
-      publicJwk: generated.publicJwk,
-      privateKeyEncrypted: kek.encrypt(generated.privatePem),
-      status: 'next',
-      createdAt: now,
-      expiresAt: null,
-    };
+    const record = await newSigningKeyRecord(tenantId, alg, kek, 'next', () => now);
     await storage.keys.insert(record);
     outcome.published.push(record.kid);
   }

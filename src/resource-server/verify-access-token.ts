@@ -3,10 +3,12 @@
  * including DPoP sender constraint (RFC 9449 §7) when the token carries `cnf.jkt`. It needs
  * only the issuer's JWKS; revocation before expiry is visible through introspection only.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { dpopChallenge } from '../dpop/errors.ts';
-import { checkDpopProof, DPOP_CLOCK_SKEW, DPOP_MAX_AGE, DPOP_SIGNING_ALGS, singleProof } from '../dpop/proof.ts';
+import { checkDpopProof, singleProof } from '../dpop/proof.ts';
 import { OAuthError } from '../errors/oauth-error.ts';
+import { bearerChallenge } from '../errors/render.ts';
+import { remoteKeySet } from '../keys/verification-keys.ts';
 
 /** The parts of an incoming HTTP request the check needs. */
 export interface ResourceRequest {
@@ -66,7 +68,6 @@ export class AccessTokenError extends Error {
 
 const ACCESS_TOKEN_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
-const keySets = new Map<string, JWTVerifyGetKey>();
 
 /** A memory replay store, swept lazily. */
 export function memoryReplayStore(): ProofReplayStore {
@@ -89,11 +90,6 @@ function header(request: ResourceRequest, name: string): string | string[] | und
   return request.headers[name] ?? request.headers[name.toLowerCase()];
 }
 
-function bearerChallenge(realm: string, code?: string, description?: string): string {
-  const q = (v: string) => `"${v.replace(/["\\]/g, '')}"`;
-  return `Bearer realm=${q(realm)}${code ? `, error=${q(code)}` : ''}${description ? `, error_description=${q(description)}` : ''}`;
-}
-
 /**
  * Validates the access token of `request`. Resolves with who and what it grants; rejects with
  * AccessTokenError (401 invalid_token / invalid_dpop_proof / use_dpop_nonce, 400
@@ -105,20 +101,16 @@ export async function verifyAccessToken(request: ResourceRequest, options: Verif
   const raw = header(request, 'authorization');
   const authorization = Array.isArray(raw) ? raw[0] : raw;
   // RFC 6750 §3.1: no credentials, a challenge without an error code.
-  if (!authorization) throw new AccessTokenError(401, undefined, 'no access token', `${bearerChallenge(realm)}, ${dpopChallenge(realm)}`);
+  if (!authorization) throw new AccessTokenError(401, undefined, 'no access token', `${bearerChallenge('Bearer', realm)}, ${dpopChallenge(realm)}`);
   const match = /^(Bearer|DPoP) +(\S+)$/i.exec(authorization.trim());
-  if (!match?.[1] || !match[2] || !TOKEN68.test(match[2])) throw new AccessTokenError(400, 'invalid_request', 'malformed Authorization header', bearerChallenge(realm, 'invalid_request'));
+  if (!match?.[1] || !match[2] || !TOKEN68.test(match[2])) throw new AccessTokenError(400, 'invalid_request', 'malformed Authorization header', bearerChallenge('Bearer', realm, { code: 'invalid_request', description: '' }));
   const scheme = match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const token = match[2];
   const fail = (code: string, description: string, status: 401 | 403 = 401) =>
-    new AccessTokenError(status, code, description, scheme === 'DPoP' ? dpopChallenge(realm, { code, description }) : bearerChallenge(realm, code, description));
+    new AccessTokenError(status, code, description, scheme === 'DPoP' ? dpopChallenge(realm, { code, description }) : bearerChallenge('Bearer', realm, { code, description }));
 
-  const jwksUri = options.jwksUri ?? `${options.issuer}/.well-known/jwks.json`;
-  let keys = keySets.get(jwksUri);
-  if (!keys) {
-    keys = createRemoteJWKSet(new URL(jwksUri));
-    keySets.set(jwksUri, keys);
-  }
+  // One key set per JWKS URL for the process (bounded, with a fetch timeout and a size cap).
+  const keys = remoteKeySet(options.jwksUri ?? `${options.issuer}/.well-known/jwks.json`);
   let claims: JWTPayload;
   try {
     // RFC 9068 §4: typ at+jwt, the expected issuer and audience, unexpired.
@@ -143,11 +135,11 @@ export async function verifyAccessToken(request: ResourceRequest, options: Verif
     try {
       const proof = singleProof(header(request, 'dpop'));
       if (proof === undefined) throw fail('invalid_dpop_proof', 'a DPoP proof is required');
-      const checked = await checkDpopProof(proof, { method: request.method.toUpperCase(), url: request.url, accessToken: token, now, algorithms: DPOP_SIGNING_ALGS });
+      const checked = await checkDpopProof(proof, { method: request.method.toUpperCase(), url: request.url, accessToken: token, now });
       // RFC 9449 §7.1: the proof key is the key the token is bound to.
       if (checked.jkt !== bound) throw fail('invalid_dpop_proof', 'the DPoP proof key does not match the access token');
       // RFC 9449 §11.1: each proof once.
-      const fresh = await (options.replay ?? defaultReplay).remember(`${checked.jkt}:${checked.jti}`, checked.iat + DPOP_MAX_AGE + DPOP_CLOCK_SKEW);
+      const fresh = await (options.replay ?? defaultReplay).remember(`${checked.jkt}:${checked.jti}`, checked.replayUntil);
       if (!fresh) throw fail('invalid_dpop_proof', 'the DPoP proof was already used');
     } catch (error) {
       if (error instanceof OAuthError) throw fail(error.code, error.description);

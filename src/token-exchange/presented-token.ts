@@ -95,7 +95,6 @@ async function fromIssuedHere(ctx: Ctx, role: Role, type: TokenTypeUri, t: Issue
   };
 }
 
-
 async function accessToken(ctx: Ctx, role: Role, token: string, type: TokenTypeUri): Promise<PresentedToken> {
   const found = await findActiveToken(ctx, token);
   if (found?.kind !== 'access_token') throw rejected(role, 'is not an active access token');
@@ -132,8 +131,8 @@ async function localIdToken(ctx: Ctx, role: Role, token: string, client: ClientR
   return { type: TOKEN_TYPE.idToken, sub: user.id, iss: ctx.tenant.issuer, principal: 'user', user, scope: undefined, grantId: null, cnfJkt: null, expiresAt: payload.exp, ...common(payload) };
 }
 
-async function externalJwt(ctx: Ctx, role: Role, token: string, type: TokenTypeUri): Promise<PresentedToken> {
-  const verified = await verifyExternalJwt(ctx, token);
+async function externalJwt(ctx: Ctx, role: Role, token: string, type: TokenTypeUri, iss: string): Promise<PresentedToken> {
+  const verified = await verifyExternalJwt(ctx, token, iss);
   if (!verified) throw rejected(role, 'is not a valid token from a trusted issuer');
   const { payload, issuer } = verified;
   const sub = payload.sub ?? '';
@@ -161,7 +160,7 @@ export async function validatePresentedToken(ctx: Ctx, client: ClientRecord, rol
     case TOKEN_TYPE.jwt: {
       const iss = unverifiedIssuer(token);
       if (iss === undefined) throw rejected(role, 'is not a JWT');
-      if (iss !== ctx.tenant.issuer) return externalJwt(ctx, role, token, type);
+      if (iss !== ctx.tenant.issuer) return externalJwt(ctx, role, token, type, iss);
       if (type === TOKEN_TYPE.jwt) {
         // RFC 8693 §3: `jwt` says only that it is a JWT; an access token of this tenant is one.
         const found = await findActiveToken(ctx, token);

@@ -3,10 +3,10 @@
  * issuer's published keys. Only issuers named in the config are ever contacted: the `iss` of an
  * unverified token selects one of them, never a URL of its own.
  */
-import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import type { TrustedIssuerConfig } from '../config/schema.ts';
 import type { Ctx } from '../context.ts';
-import { keySetOf } from '../keys/verification-keys.ts';
+import { keySetOf, verifyWithKeySet } from '../keys/verification-keys.ts';
 
 /** The trusted issuers of the request's tenant. */
 export function trustedIssuers(ctx: Ctx): TrustedIssuerConfig[] {
@@ -25,19 +25,18 @@ export function unverifiedIssuer(token: string): string | undefined {
 }
 
 /**
- * The verified claims of a JWT from a trusted issuer, or undefined when the issuer is not
- * trusted, the signature or algorithm is wrong, the token is expired or not yet valid, it lacks
- * `sub` or `exp`, or its audience is not this server.
+ * The verified claims of a JWT whose unverified `iss` is `iss`, or undefined when that issuer
+ * is not trusted, the signature or algorithm is wrong, the token is expired or not yet valid,
+ * it lacks `sub` or `exp`, or its audience is not this server.
  */
-export async function verifyExternalJwt(ctx: Ctx, token: string): Promise<{ payload: JWTPayload; issuer: TrustedIssuerConfig } | undefined> {
-  const iss = unverifiedIssuer(token);
+export async function verifyExternalJwt(ctx: Ctx, token: string, iss: string): Promise<{ payload: JWTPayload; issuer: TrustedIssuerConfig } | undefined> {
   const issuer = trustedIssuers(ctx).find((t) => t.issuer === iss);
   const keys = issuer ? keySetOf(issuer) : undefined;
   if (!issuer || !keys) return undefined;
   // RFC 7523 §3 (applied to exchanged JWTs): the audience identifies this authorization server.
   const audience = issuer.audiences ?? [ctx.tenant.issuer, `${ctx.tenant.issuer}/token`];
   try {
-    const { payload } = await jwtVerify(token, keys, {
+    const payload = await verifyWithKeySet(token, keys, {
       issuer: issuer.issuer,
       audience,
       algorithms: issuer.algorithms,

@@ -89,6 +89,17 @@ describe('resource-server helper (examples/resource-api)', () => {
     assert.equal(none.status, 401);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+"/);
     assert.doesNotMatch(none.headers.get('www-authenticate') ?? '', /error=/);
+    // RFC 9449 §7.1: the DPoP scheme is offered beside Bearer, with the accepted algorithms.
+    assert.match(none.headers.get('www-authenticate') ?? '', /, DPoP realm="[^"]+", algs="[^"]+"$/);
+    // RFC 6750 §3.1: a malformed Authorization header is 400 invalid_request.
+    const malformed = await fetch(me, { headers: { authorization: `Bearer ${bearer} extra` } });
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.headers.get('www-authenticate') ?? '', /^Bearer realm="[^"]+", error="invalid_request"/);
+    assert.equal(((await malformed.json()) as { error: string }).error, 'invalid_request');
+    // RFC 9449 §7.1: a token that is not DPoP-bound, sent with the DPoP scheme, is invalid_token.
+    const unboundAsDpop = await fetch(me, { headers: { authorization: `DPoP ${bearer}`, dpop: await proof(key, { htm: 'GET', htu: me, accessToken: bearer }, now()) } });
+    assert.equal(unboundAsDpop.status, 401);
+    assert.match(unboundAsDpop.headers.get('www-authenticate') ?? '', /^DPoP .*error="invalid_token"/);
     const otherAudience = await fetch(me, { headers: { authorization: `Bearer ${await token('read', undefined, 'https://other.example')}` } });
     assert.equal(otherAudience.status, 401);
     assert.match(otherAudience.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
