@@ -13,6 +13,12 @@ export const RESOURCES = {
 
 export type ResourceName = keyof typeof RESOURCES;
 
+/** The service client as both servers register it: client_credentials only, client_secret_basic. */
+export const SERVICE_REGISTRATION = { ...SERVICE, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' };
+
+/** RESOURCES as Portcullis's `resources` configuration. */
+export const PORTCULLIS_RESOURCES = Object.values(RESOURCES).map((r) => ({ identifier: r.identifier, scopes: [SERVICE.scope], accessTokenFormat: r.format, accessTokenSigningAlg: r.alg }));
+
 export function basicAuth(): string {
   return `Basic ${Buffer.from(`${SERVICE.client_id}:${SERVICE.client_secret}`).toString('base64')}`;
 }

@@ -2,6 +2,7 @@
  * The one client and the one user both servers are configured with, so that the benchmark
  * compares the same work: a confidential client (client_secret_basic) with PKCE required.
  */
+import { ALICE } from '../test/helpers/users.ts';
 
 /** Never contacted: the client loop reads the code from the Location header. */
 export const REDIRECT_URI = 'http://127.0.0.1:5999/cb';
@@ -12,16 +13,8 @@ export const CLIENT = {
   client_name: 'Bench',
 } as const;
 
-export const USER = {
-  username: 'alice',
-  password: 'correct horse battery staple',
-  name: 'Alice Liddell',
-  given_name: 'Alice',
-  family_name: 'Liddell',
-  email: 'alice@example.com',
-  email_verified: true,
-  locale: 'en-GB',
-} as const;
+/** The tests' user (test/helpers/users.ts), with the locale oidc-provider's `profile` claims include. */
+export const USER = { ...ALICE, locale: 'en-GB' } as const;
 
 /** The scope of every benchmarked request. */
 export const SCOPE = 'openid';

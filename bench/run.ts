@@ -56,10 +56,6 @@ const SPECS: ServerSpec[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Server child processes
-
-
-// ---------------------------------------------------------------------------------------------
 // One contender: a server child, its SSO session, and what was measured
 
 interface Discovery {

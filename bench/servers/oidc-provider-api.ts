@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider, { errors, type Configuration, type ResourceServer } from 'oidc-provider';
-import { RESOURCES, SERVICE } from '../api-fixtures.ts';
+import { RESOURCES, SERVICE, SERVICE_REGISTRATION } from '../api-fixtures.ts';
 import { serveChild } from './child.ts';
 import { serveHttp } from './node-http.ts';
 
@@ -24,7 +24,7 @@ await serveChild(() =>
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 }).privateKey;
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const configuration: Configuration = {
-      clients: [{ ...SERVICE, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' }],
+      clients: [SERVICE_REGISTRATION],
       jwks: {
         keys: [
           { ...rsa.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' },

@@ -3,13 +3,13 @@
  * bench/api-fixtures.ts, started as the tests start it (temporary SQLite database, silent logs).
  */
 import { startServer } from '../../test/helpers/server.ts';
-import { RESOURCES, SERVICE } from '../api-fixtures.ts';
+import { PORTCULLIS_RESOURCES, SERVICE_REGISTRATION } from '../api-fixtures.ts';
 import { serveChild } from './child.ts';
 
 await serveChild(async () => {
   const server = await startServer({
-    clients: [{ ...SERVICE, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' }],
-    resources: Object.values(RESOURCES).map((r) => ({ identifier: r.identifier, scopes: [SERVICE.scope], accessTokenFormat: r.format, accessTokenSigningAlg: r.alg })),
+    clients: [SERVICE_REGISTRATION],
+    resources: PORTCULLIS_RESOURCES,
   });
   return { url: server.url, close: () => server.close() };
 });

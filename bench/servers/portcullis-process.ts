@@ -1,6 +1,7 @@
 /**
- * Benchmark child: Portcullis as `npm start` runs it (src/main.ts in its own process, with
- * PORTCULLIS_WORKERS worker processes), configured with the service client and resources of
+ * Benchmark child: Portcullis through src/main.ts in its own process, as `npm start` runs it
+ * but from the sources under tsx rather than the compiled dist/main.js, with PORTCULLIS_WORKERS
+ * worker processes, configured with the service client and resources of
  * bench/api-fixtures.ts. argv[2] is the number of workers; argv[3] is `sqlite` (a temporary
  * database file) or `postgres` (DATABASE_URL with a schema of its own, plus REDIS_URL).
  */
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../test/helpers/server.ts';
-import { RESOURCES, SERVICE } from '../api-fixtures.ts';
+import { PORTCULLIS_RESOURCES, SERVICE_REGISTRATION } from '../api-fixtures.ts';
 import { serveChild } from './child.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -58,8 +59,8 @@ await serveChild(async () => {
       dataDir: dir,
       logLevel: 'warn',
       ...storage,
-      clients: [{ ...SERVICE, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' }],
-      resources: Object.values(RESOURCES).map((r) => ({ identifier: r.identifier, scopes: [SERVICE.scope], accessTokenFormat: r.format, accessTokenSigningAlg: r.alg })),
+      clients: [SERVICE_REGISTRATION],
+      resources: PORTCULLIS_RESOURCES,
     }),
   );
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -10,6 +10,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { Browser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
+import { codeFlowStart } from '../helpers/sign-in.ts';
 import { ACCESS_TOKEN_TYPE, ALICE, API, BYE, CB, signIn, startInteropServer, TOKEN_EXCHANGE, type ClientKey } from './support.ts';
 
 const INSECURE = { execute: [oidc.allowInsecureRequests] };
@@ -26,10 +27,7 @@ describe('interop: openid-client 6', () => {
 
   /** Code + PKCE through the pages; returns the token response validated by openid-client. */
   async function codeFlow(config: oidc.Configuration, scope = 'openid profile email offline_access', browser = new Browser(server.url)) {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CB, scope, state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const { url, verifier, state, nonce } = await codeFlowStart(config, CB, { scope });
     const arrival = await signIn(browser, url);
     const tokens = await oidc.authorizationCodeGrant(config, arrival.url, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     return { tokens, arrival, browser };

@@ -6,22 +6,17 @@
 import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { basic, postForm } from '../helpers/http.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { ALICE } from '../helpers/users.ts';
+
+export { ALICE, basic, postForm };
 
 export const CB = 'http://127.0.0.1:5999/cb';
 export const BYE = 'http://127.0.0.1:5999/bye';
 export const API = 'https://api.example.com';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-export const ALICE = {
-  username: 'alice',
-  password: 'correct horse battery staple',
-  name: 'Alice Liddell',
-  given_name: 'Alice',
-  family_name: 'Liddell',
-  email: 'alice@example.com',
-  email_verified: true,
-};
 
 export interface ClientKey {
   privateKey: CryptoKey;
@@ -113,22 +108,4 @@ export async function signIn(browser: Browser, start: string | URL, redirectUri 
     }
   }
   throw new Error('the user agent never reached the redirect URI');
-}
-
-export const basic = (id: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-/** POSTs a form (repeating keys given as arrays) and returns status, headers and parsed JSON body. */
-export async function postForm(url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, redirect: 'manual' });
-  const text = await res.text();
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    parsed = {};
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
 }

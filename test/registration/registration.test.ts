@@ -9,9 +9,9 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
 import { codeFlow } from '../admin/flow.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { ALICE } from '../helpers/users.ts';
 
 const CB = 'http://127.0.0.1:5998/cb';
-const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice' };
 const IAT = 'iat-0123456789abcdef0123456789abcdef';
 
 async function post(server: TestServer, body: unknown, token?: string, path = '/register'): Promise<Response> {
@@ -105,6 +105,7 @@ describe('dynamic registration: open', () => {
     assert.equal(claims?.iss, issuer);
     const elsewhere = await call(`${server.url}/register/${meta.client_id}`, 'GET', String(meta['registration_access_token']));
     assert.equal(elsewhere.status, 401);
+    assert.match(elsewhere.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
     assert.equal((await call(String(meta['registration_client_uri']), 'GET', String(meta['registration_access_token']))).status, 200);
   });
 
@@ -157,10 +158,13 @@ describe('dynamic registration: open', () => {
     const anonymous = await call(uri, 'GET');
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer realm=/);
+    // RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
+    assert.doesNotMatch(anonymous.headers.get('www-authenticate') ?? '', /error=/);
 
     // Full replacement: client_name changes, grant_types revert to what is sent.
     const put = await call(uri, 'PUT', token, { client_id: clientId, redirect_uris: [CB], client_name: 'Renamed', grant_types: ['authorization_code', 'client_credentials'], scope: 'openid' });
     assert.equal(put.status, 200);
+    assert.equal(put.headers.get('cache-control'), 'no-store');
     const putBody = (await put.json()) as Record<string, unknown>;
     assert.equal(putBody['client_name'], 'Renamed');
     assert.equal(putBody['client_secret'], undefined, 'no rotation unless asked');
@@ -171,13 +175,16 @@ describe('dynamic registration: open', () => {
     assert.equal(((await mismatched.json()) as { error: string }).error, 'invalid_request');
     const withServerMember = await call(uri, 'PUT', token, { client_id: clientId, redirect_uris: [CB], registration_access_token: token });
     assert.equal(withServerMember.status, 400);
+    assert.equal(((await withServerMember.json()) as { error: string }).error, 'invalid_request');
     const badUri = await call(uri, 'PUT', token, { client_id: clientId, redirect_uris: ['https://x.example/cb#f'] });
+    assert.equal(badUri.status, 400);
     assert.equal(((await badUri.json()) as { error: string }).error, 'invalid_redirect_uri');
     const unchanged = (await (await call(uri, 'GET', token)).json()) as Record<string, unknown>;
     assert.equal(unchanged['client_name'], 'Renamed', 'rejected updates change nothing');
 
     const rotated = await call(`${uri}?rotate_secret=true`, 'PUT', token, { client_id: clientId, client_secret: secret, redirect_uris: [CB], grant_types: ['authorization_code', 'client_credentials'], scope: 'openid' });
     assert.equal(rotated.status, 200);
+    assert.equal(rotated.headers.get('cache-control'), 'no-store', 'the response carries the new secret');
     const newSecret = String(((await rotated.json()) as Record<string, unknown>)['client_secret']);
     assert.match(newSecret, /^pc_cs_/);
     assert.equal((await clientCredentials(server, clientId, secret)).status, 401, 'the old secret stops working');
@@ -186,7 +193,9 @@ describe('dynamic registration: open', () => {
     const del = await call(uri, 'DELETE', token);
     assert.equal(del.status, 204);
     assert.equal(await del.text(), '');
-    assert.equal((await call(uri, 'GET', token)).status, 401);
+    const gone = await call(uri, 'GET', token);
+    assert.equal(gone.status, 401);
+    assert.match(gone.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
     assert.equal((await clientCredentials(server, clientId, newSecret)).status, 401);
   });
 
@@ -247,8 +256,10 @@ describe('dynamic registration: open', () => {
     assert.equal(body['software_id'], 'sw-1');
 
     const untrusted = await post(server, { redirect_uris: [CB], software_statement: await sign(statementKey, 'https://evil.example.com') });
+    assert.equal(untrusted.status, 400);
     assert.equal(((await untrusted.json()) as { error: string }).error, 'unapproved_software_statement');
     const forged = await post(server, { redirect_uris: [CB], software_statement: await sign(otherKey, 'https://software.example.com') });
+    assert.equal(forged.status, 400);
     assert.equal(((await forged.json()) as { error: string }).error, 'invalid_software_statement');
     const garbage = await post(server, { redirect_uris: [CB], software_statement: 'not-a-jwt' });
     assert.equal(garbage.status, 400);
@@ -278,6 +289,8 @@ describe('dynamic registration: initial access token', () => {
     const none = await post(server, { redirect_uris: [CB] });
     assert.equal(none.status, 401);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer /);
+    // RFC 6750 §3.1: no token sent, so the challenge names no error.
+    assert.doesNotMatch(none.headers.get('www-authenticate') ?? '', /error=/);
     const bad = await post(server, { redirect_uris: [CB] }, 'iat-wrong-wrong-wrong-wrong');
     assert.equal(bad.status, 401);
     assert.match(bad.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
