@@ -182,6 +182,19 @@ describe('token endpoint: client authentication and request errors', () => {
       assert.equal(replay.headers.get('www-authenticate'), null, 'no Authorization header was used');
     });
 
+    it('checks every client_secret_jwt against the secret, for each HMAC algorithm', async () => {
+      const form = (jwt: string) => ({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: jwt });
+      assert.equal((await token(form(await assertion(new TextEncoder().encode(JWT_SECRET), 'HS256', 'svc-jwt')))).status, 200);
+      const forged = await token(form(await assertion(new TextEncoder().encode(`${JWT_SECRET}-not`), 'HS256', 'svc-jwt')));
+      assertError(forged, 401, 'invalid_client', 'client_secret_jwt with another secret');
+      for (const alg of ['HS384', 'HS512']) {
+        const res = await token(form(await assertion(new TextEncoder().encode(JWT_SECRET), alg, 'svc-jwt')));
+        assert.equal(res.status, 200, `${alg}: ${JSON.stringify(res.body)}`);
+        const wrong = await token(form(await assertion(new TextEncoder().encode(`${JWT_SECRET}-not`), alg, 'svc-jwt')));
+        assertError(wrong, 401, 'invalid_client', `${alg} with another secret`);
+      }
+    });
+
     it('accepts client_secret_jwt from oauth4webapi', async () => {
       const client: oauth.Client = { client_id: 'svc-jwt' };
       const res = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretJwt(JWT_SECRET), new URLSearchParams({ scope: 'write' }), INSECURE);

@@ -2,6 +2,7 @@
  * `client_secret_jwt` and `private_key_jwt` (RFC 7523 §2.2 / §3, OIDC Core §9): the client
  * proves itself with a signed JWT — HMAC with its secret, or a signature by one of its keys.
  */
+import { webcrypto } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { Ctx } from '../../context.ts';
 import type { TokenEndpointAuthMethod } from '../../domain/client.ts';
@@ -104,7 +105,7 @@ export async function authenticateJwtAssertion(
   try {
     payload =
       method === 'client_secret_jwt'
-        ? (await jwtVerify(assertion, hmacKey(ctx, client), options)).payload
+        ? (await jwtVerify(assertion, (header) => hmacKey(ctx, client, header.alg), options)).payload
         : await verifyWithKeySet(assertion, publicKeySet(client), options);
   } catch (error) {
     if (error instanceof ServerError) throw error;
@@ -134,8 +135,30 @@ export async function authenticateJwtAssertion(
   return { client, method };
 }
 
-/** The client_secret_jwt HMAC key: the client's secret, decrypted from storage. */
-function hmacKey(ctx: Ctx, client: ClientRecord): Uint8Array {
+const HMAC_HASH: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+
+/** client_secret_jwt keys per cached client record and algorithm: decrypted and imported once. */
+const hmacKeys = new WeakMap<ClientRecord, Map<string, Promise<webcrypto.CryptoKey>>>();
+
+/** The client_secret_jwt HMAC key for `alg` (already checked against the allowed ones). */
+function hmacKey(ctx: Ctx, client: ClientRecord, alg: string): Promise<webcrypto.CryptoKey> {
+  let byAlg = hmacKeys.get(client);
+  if (!byAlg) {
+    byAlg = new Map();
+    hmacKeys.set(client, byAlg);
+  }
+  let key = byAlg.get(alg);
+  if (!key) {
+    const hash = HMAC_HASH[alg];
+    if (!hash) throw authFailed(`client_assertion alg ${alg} is not an HMAC algorithm`);
+    key = webcrypto.subtle.importKey('raw', clientSecret(ctx, client), { name: 'HMAC', hash }, false, ['verify']);
+    byAlg.set(alg, key);
+  }
+  return key;
+}
+
+/** The client's secret, decrypted from storage. */
+function clientSecret(ctx: Ctx, client: ClientRecord): Uint8Array {
   if (client.secretEncrypted === null) throw authFailed(`client ${client.clientId} has no stored secret for client_secret_jwt`);
   let secret: string;
   try {
