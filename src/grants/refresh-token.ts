@@ -14,12 +14,13 @@ async function handle({ ctx, client, params }: GrantInput) {
   const hash = hashSecret(presented);
   const now = ctx.now();
   const found = await ctx.storage.tokens.find(ctx.tenant.id, hash);
-  if (!found || found.kind !== 'refresh_token' || found.revokedAt !== null || found.grantRevokedAt !== null || found.expiresAt <= now) {
+  if (!found || found.kind !== 'refresh_token' || found.revokedAt !== null || found.grant?.revokedAt != null || found.expiresAt <= now) {
     throw new InvalidGrant(INVALID);
   }
   // RFC 6749 §6: the refresh token was issued to the authenticated client.
   if (found.clientId !== client.clientId) throw new InvalidGrant('the refresh token was issued to another client');
-  if (!found.grantId) throw new InvalidGrant(INVALID);
+  const grant = found.grant;
+  if (!found.grantId || !grant) throw new InvalidGrant(INVALID);
   // RFC 9449 §5.0: a refresh token bound to a DPoP key (public clients) needs a proof by that key.
   if (found.cnfJkt !== null && found.cnfJkt !== ctx.dpopJkt) throw new InvalidGrant('the refresh token is bound to another DPoP key');
 
@@ -39,9 +40,8 @@ async function handle({ ctx, client, params }: GrantInput) {
     token = result.record;
   }
 
-  const grant = await ctx.storage.grants.get(ctx.tenant.id, found.grantId);
-  const user = grant ? await liveUser(ctx, grant) : undefined;
-  if (!grant || !user) throw new InvalidGrant(INVALID);
+  const user = await liveUser(ctx, grant);
+  if (!user) throw new InvalidGrant(INVALID);
   return issueUserTokens(ctx, {
     client,
     grant,

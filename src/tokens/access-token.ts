@@ -139,7 +139,7 @@ function isOpaque(token: string): boolean {
 async function validateOpaque(ctx: Ctx, token: string): Promise<AccessTokenInfo | undefined> {
   const row = await ctx.storage.tokens.find(ctx.tenant.id, hashSecret(token));
   const now = ctx.now();
-  if (!row || row.kind !== 'access_token' || row.revokedAt !== null || row.grantRevokedAt !== null || row.expiresAt <= now) return undefined;
+  if (!row || row.kind !== 'access_token' || row.revokedAt !== null || row.grant?.revokedAt != null || row.expiresAt <= now) return undefined;
   return {
     format: 'opaque',
     clientId: row.clientId,
@@ -152,7 +152,7 @@ async function validateOpaque(ctx: Ctx, token: string): Promise<AccessTokenInfo 
     cnfJkt: row.cnfJkt,
     claims: row.extra,
     id: row.hash,
-    grantClaims: row.grantClaims,
+    grantClaims: row.grant?.claims ?? null,
   };
 }
 

@@ -13,7 +13,7 @@ export type FoundToken = { kind: 'access_token'; info: AccessTokenInfo } | { kin
 async function liveRefreshToken(ctx: Ctx, token: string): Promise<TokenLookup | undefined> {
   const row = await ctx.storage.tokens.find(ctx.tenant.id, hashSecret(token));
   if (!row || row.kind !== 'refresh_token') return undefined;
-  if (row.revokedAt !== null || row.grantRevokedAt !== null || row.consumedAt !== null || row.expiresAt <= ctx.now()) return undefined;
+  if (row.revokedAt !== null || row.grant?.revokedAt != null || row.consumedAt !== null || row.expiresAt <= ctx.now()) return undefined;
   return row;
 }
 

@@ -4,7 +4,7 @@ import { fromJson, fromJsonOrNull, prepared, toJson, toJsonOrNull } from './util
 import type { Db } from './util.ts';
 import { batchedInsert } from './batch.ts';
 
-function toRecord(row: Row<'grants'>): GrantRecord {
+export function toRecord(row: Row<'grants'>): GrantRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,

@@ -1,7 +1,8 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { batchedInsert } from './batch.ts';
-import { consumeOutcome, count, fromJson, fromJsonOrNull, prepared, toJson } from './util.ts';
+import { consumeOutcome, count, fromJson, prepared, toJson } from './util.ts';
+import { toRecord as grantRecord } from './grants.ts';
 import type { Db } from './util.ts';
 
 function toRecord(row: Row<'tokens'>): TokenRecord {
@@ -51,7 +52,21 @@ export function tokenRepo(db: Db): TokenRepo {
       .selectFrom('tokens')
       .leftJoin('grants', (join) => join.onRef('grants.tenant_id', '=', 'tokens.tenant_id').onRef('grants.id', '=', 'tokens.grant_id'))
       .selectAll('tokens')
-      .select(['grants.revoked_at as grant_revoked_at', 'grants.claims as grant_claims'])
+      .select([
+        'grants.id as g_id',
+        'grants.client_id as g_client_id',
+        'grants.sub as g_sub',
+        'grants.scope as g_scope',
+        'grants.resources as g_resources',
+        'grants.claims as g_claims',
+        'grants.auth_time as g_auth_time',
+        'grants.acr as g_acr',
+        'grants.amr as g_amr',
+        'grants.sid as g_sid',
+        'grants.created_at as g_created_at',
+        'grants.expires_at as g_expires_at',
+        'grants.revoked_at as g_revoked_at',
+      ])
       .where('tokens.tenant_id', '=', arg(0))
       .where('tokens.hash', '=', arg(1)),
   );
@@ -60,11 +75,30 @@ export function tokenRepo(db: Db): TokenRepo {
       await db.insertInto('tokens').values(tokens.map(toRow)).execute();
     }),
 
-    /** `grantRevokedAt` and `grantClaims` are null when the token has no grant or the grant row is gone. */
+    /** The token with its grant (null when it has none or the grant row is gone), in one read. */
     async find(tenantId, hash) {
       const [row] = await findByHash(tenantId, hash);
       if (!row) return undefined;
-      const lookup: TokenLookup = { ...toRecord(row), grantRevokedAt: row.grant_revoked_at, grantClaims: fromJsonOrNull<unknown>(row.grant_claims) };
+      const grant =
+        row.g_id === null
+          ? null
+          : grantRecord({
+              tenant_id: row.tenant_id,
+              id: row.g_id,
+              client_id: row.g_client_id as string,
+              sub: row.g_sub,
+              scope: row.g_scope as string,
+              resources: row.g_resources as string,
+              claims: row.g_claims,
+              auth_time: row.g_auth_time,
+              acr: row.g_acr,
+              amr: row.g_amr,
+              sid: row.g_sid,
+              created_at: row.g_created_at as number,
+              expires_at: row.g_expires_at as number,
+              revoked_at: row.g_revoked_at,
+            });
+      const lookup: TokenLookup = { ...toRecord(row), grant };
       return lookup;
     },
 

@@ -72,9 +72,8 @@ export interface TokenRecord {
 
 /** A token joined with the state of its grant, for one-query validation. */
 export interface TokenLookup extends TokenRecord {
-  grantRevokedAt: number | null;
-  /** The grant's `claims` request (OIDC Core §5.5); null when it had none or there is no grant. */
-  grantClaims: unknown;
+  /** The token's grant, read with it; null when the token has no grant or the grant is gone. */
+  grant: GrantRecord | null;
 }
 
 export interface SessionRecord {

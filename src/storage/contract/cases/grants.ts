@@ -34,11 +34,11 @@ export function grantCases(open: OpenStorage): void {
       for (const hash of ['at1', 'rt1']) {
         const found = await tokens.find(tenant, hash);
         assert.equal(found?.revokedAt, NOW + 5);
-        assert.equal(found?.grantRevokedAt, NOW + 5);
+        assert.equal(found?.grant?.revokedAt, NOW + 5);
       }
       const untouched = await tokens.find(tenant, 'rt2');
       assert.equal(untouched?.revokedAt, null);
-      assert.equal(untouched?.grantRevokedAt, null);
+      assert.equal(untouched?.grant?.revokedAt, null);
 
       assert.equal(await grants.revoke(tenant, 'g1', NOW + 6), false);
       assert.equal((await grants.get(tenant, 'g1'))?.revokedAt, NOW + 5);
@@ -74,16 +74,16 @@ export function grantCases(open: OpenStorage): void {
       assert.equal(await tokens.find(tenant, 'nope'), undefined);
       const bare = tokenRecord(tenant, 'h1', { kind: 'access_token', sub: null, cnfJkt: null, extra: {} });
       await tokens.insert(bare);
-      assert.deepEqual(await tokens.find(tenant, 'h1'), { ...bare, grantRevokedAt: null, grantClaims: null });
+      assert.deepEqual(await tokens.find(tenant, 'h1'), { ...bare, grant: null });
 
       await grants.insert(grantRecord(tenant, 'g1'));
       const child = tokenRecord(tenant, 'h2', { grantId: 'g1', parentHash: 'h0', consumedAt: NOW + 1, revokedAt: NOW + 2 });
       await tokens.insert(child);
-      assert.deepEqual(await tokens.find(tenant, 'h2'), { ...child, grantRevokedAt: null, grantClaims: grantRecord(tenant, 'g1').claims });
+      assert.deepEqual(await tokens.find(tenant, 'h2'), { ...child, grant: grantRecord(tenant, 'g1') });
 
       await grants.insert(grantRecord(tenant, 'g2', { claims: null }));
       await tokens.insert(tokenRecord(tenant, 'h3', { grantId: 'g2' }));
-      assert.equal((await tokens.find(tenant, 'h3'))?.grantClaims, null);
+      assert.equal((await tokens.find(tenant, 'h3'))?.grant?.claims, null);
     });
 
     it('find returns expired and revoked tokens as they are', async () => {
