@@ -36,11 +36,20 @@ export function dpopAlgorithms(ctx: Ctx, client?: ClientMetadata): readonly stri
   return isFapi(ctx, client) ? FAPI_ALGS : DPOP_SIGNING_ALGS;
 }
 
+/** A proof that passed every check but the replay check (`rememberDpop`). */
+export interface CheckedDpop extends VerifiedDpop {
+  jti: string;
+  /** Epoch seconds until which the proof would be accepted, so its jti must be remembered. */
+  replayUntil: number;
+}
+
 /**
- * Verifies the request's DPoP proof; `undefined` when none was sent. Throws InvalidDpopProof
- * (bad or replayed proof) or UseDpopNonce with a `DPoP-Nonce` header (RFC 9449 §8).
+ * Checks the request's DPoP proof and nonce; `undefined` when none was sent. Throws
+ * InvalidDpopProof or UseDpopNonce with a `DPoP-Nonce` header (RFC 9449 §8). The token and PAR
+ * endpoints check the proof before client authentication (a nonce round trip keeps the
+ * client's assertion) and remember it only after, so an unauthenticated request writes nothing.
  */
-export async function verifyDpop(ctx: Ctx, req: DpopRequest): Promise<VerifiedDpop | undefined> {
+export async function checkDpop(ctx: Ctx, req: DpopRequest): Promise<CheckedDpop | undefined> {
   const proof = singleProof(req.header);
   if (proof === undefined) return undefined;
   const now = ctx.now();
@@ -59,8 +68,18 @@ export async function verifyDpop(ctx: Ctx, req: DpopRequest): Promise<VerifiedDp
     if (!isValidNonce(ctx, checked.nonce)) throw new UseDpopNonce('the DPoP nonce is invalid or expired', { headers: { 'dpop-nonce': fresh } });
     if (checked.nonce !== fresh) nextNonce = fresh;
   }
-  // RFC 9449 §11.1: a proof is accepted once; its jti is remembered while its iat is acceptable.
-  const unique = await ctx.storage.replay.remember(ctx.tenant.id, `dpop:${checked.jkt}`, checked.jti, checked.replayUntil, now);
+  return { jkt: checked.jkt, alg: checked.alg, nextNonce, jti: checked.jti, replayUntil: checked.replayUntil };
+}
+
+/** RFC 9449 §11.1: a proof is accepted once; its jti is remembered while its iat is acceptable. */
+export async function rememberDpop(ctx: Ctx, dpop: CheckedDpop): Promise<void> {
+  const unique = await ctx.storage.replay.remember(ctx.tenant.id, `dpop:${dpop.jkt}`, dpop.jti, dpop.replayUntil, ctx.now());
   if (!unique) throw new InvalidDpopProof('the DPoP proof was already used');
-  return { jkt: checked.jkt, alg: checked.alg, nextNonce };
+}
+
+/** `checkDpop` then `rememberDpop`: for requests whose other credentials are already checked. */
+export async function verifyDpop(ctx: Ctx, req: DpopRequest): Promise<VerifiedDpop | undefined> {
+  const dpop = await checkDpop(ctx, req);
+  if (dpop) await rememberDpop(ctx, dpop);
+  return dpop;
 }

@@ -88,6 +88,16 @@ describe('DPoP', () => {
     assertError(await postForm(tokenUrl, form, { ...auth, dpop: hmac }), 400, 'invalid_dpop_proof', 'symmetric alg');
   });
 
+  it('remembers a proof only once the client has authenticated', async () => {
+    const form = { grant_type: 'client_credentials' };
+    const once = await proof(key, { htu: tokenUrl }, now());
+    // RFC 6749 §5.2: the wrong secret fails client authentication; the proof is not spent by it.
+    assertError(await postForm(tokenUrl, form, { authorization: basic('svc', 'wrong-secret'), dpop: once }), 401, 'invalid_client', 'wrong secret');
+    const ok = await postForm(tokenUrl, form, { authorization: basic('svc', 'svc-secret'), dpop: once });
+    assert.equal(ok.status, 200, ok.text);
+    assertError(await postForm(tokenUrl, form, { authorization: basic('svc', 'svc-secret'), dpop: once }), 400, 'invalid_dpop_proof', 'replayed after use');
+  });
+
   it('requires a proof from dpop_bound_access_tokens clients', async () => {
     const res = await postForm(tokenUrl, { grant_type: 'client_credentials' }, { authorization: basic('bound', 'bound-secret') });
     assertError(res, 400, 'invalid_request', 'no proof');

@@ -4,7 +4,7 @@
  * The request is validated exactly as the authorization endpoint would; errors are JSON.
  */
 import type { Ctx } from '../../context.ts';
-import { verifyDpop } from '../../dpop/verify.ts';
+import { checkDpop, rememberDpop } from '../../dpop/verify.ts';
 import { InvalidClient, InvalidRequest } from '../../errors/oauth-error.ts';
 import { isFapi } from '../../fapi/profile.ts';
 import { authenticateClient } from '../../http/client-auth/index.ts';
@@ -46,9 +46,11 @@ async function requestParams(ctx: Ctx, client: ClientRecord, params: Params): Pr
 export async function handlePar(input: ParInput, ctx: Ctx): Promise<ParOutput> {
   const { params } = input;
   const url = endpointUrl(ctx, '/par');
-  // RFC 9449 §5: the proof is checked before client authentication (nonce round trips keep the assertion).
-  const dpop = await verifyDpop(ctx, { header: input.dpop, method: 'POST', url });
+  // RFC 9449 §5: the proof is checked before client authentication (nonce round trips keep the
+  // assertion), and remembered only once the client is known.
+  const dpop = await checkDpop(ctx, { header: input.dpop, method: 'POST', url });
   const { client, method } = await authenticateClient(ctx, { authorization: input.authorization, params, endpointUrl: url }, { allowPublic: true });
+  if (dpop) await rememberDpop(ctx, dpop);
   // FAPI 2.0 Security Profile §5.3.1.2: confidential clients with private_key_jwt only.
   if (isFapi(ctx, client.metadata) && method !== 'private_key_jwt') throw new InvalidClient('this client must authenticate with private_key_jwt');
   // RFC 9126 §2.1: request_uri is not allowed in a pushed request.

@@ -1,6 +1,6 @@
 /** The token endpoint (RFC 6749 §3.2): authenticate the client, then run the requested grant. */
 import type { Ctx } from '../../context.ts';
-import { dpopAlgorithms, verifyDpop } from '../../dpop/verify.ts';
+import { checkDpop, dpopAlgorithms, rememberDpop } from '../../dpop/verify.ts';
 import { InvalidClient, InvalidDpopProof, InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../errors/oauth-error.ts';
 import { isFapi } from '../../fapi/profile.ts';
 import { authenticateClient } from '../../http/client-auth/index.ts';
@@ -26,9 +26,9 @@ export async function handleToken(input: TokenInput, ctx: Ctx): Promise<TokenRes
   const grant = GRANTS.get(grantType);
   if (!grant || (grant.enabled && !grant.enabled(ctx))) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
   // RFC 9449 §5: the proof is checked before client authentication, so a nonce round trip
-  // (use_dpop_nonce) does not spend the client's assertion.
+  // (use_dpop_nonce) does not spend the client's assertion; it is remembered only after.
   const url = endpointUrl(ctx, '/token');
-  const dpop = await verifyDpop(ctx, { header: input.dpop, method: 'POST', url });
+  const dpop = await checkDpop(ctx, { header: input.dpop, method: 'POST', url });
   if (dpop?.nextNonce && input.responseHeaders) input.responseHeaders['dpop-nonce'] = dpop.nextNonce;
 
   // RFC 6749 §4.4 / §3.2.1: grants for confidential clients only need real client authentication,
@@ -42,6 +42,7 @@ export async function handleToken(input: TokenInput, ctx: Ctx): Promise<TokenRes
   if (dpop) {
     // FAPI 2.0 Security Profile §5.4: the proof's algorithm must be one the profile allows.
     if (!dpopAlgorithms(ctx, client.metadata).includes(dpop.alg)) throw new InvalidDpopProof(`DPoP proof alg ${dpop.alg} is not accepted`);
+    await rememberDpop(ctx, dpop);
   } else if (client.metadata.dpop_bound_access_tokens === true || fapi) {
     // RFC 9449 §5.2: dpop_bound_access_tokens clients (and FAPI 2.0 §5.3.2.1 sender-constrained tokens) need a proof.
     throw new InvalidRequest('a DPoP proof is required for this client');
