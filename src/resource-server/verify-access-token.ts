@@ -20,7 +20,8 @@ export interface ResourceRequest {
 
 /** Remembers DPoP proof ids; `remember` is true the first time, false for a replay. Share one across instances. */
 export interface ProofReplayStore {
-  remember(key: string, expiresAt: number): boolean | Promise<boolean>;
+  /** False when `key` is already remembered and unexpired at `now` (epoch seconds, the verifier's clock). */
+  remember(key: string, expiresAt: number, now: number): boolean | Promise<boolean>;
 }
 
 export interface VerifyAccessTokenOptions {
@@ -73,8 +74,7 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 export function memoryReplayStore(): ProofReplayStore {
   const seen = new Map<string, number>();
   return {
-    remember(key, expiresAt) {
-      const now = Math.floor(Date.now() / 1000);
+    remember(key, expiresAt, now) {
       if (seen.size > 10000) for (const [k, exp] of seen) if (exp <= now) seen.delete(k);
       const known = seen.get(key);
       if (known !== undefined && known > now) return false;
@@ -113,11 +113,13 @@ export async function verifyAccessToken(request: ResourceRequest, options: Verif
   const keys = remoteKeySet(options.jwksUri ?? `${options.issuer}/.well-known/jwks.json`);
   let claims: JWTPayload;
   try {
-    // RFC 9068 §4: typ at+jwt, the expected issuer and audience, unexpired.
+    // RFC 9068 §4: typ at+jwt, the expected issuer and audience, unexpired; RFC 9068 §2.2: the
+    // claims every JWT access token carries.
     ({ payload: claims } = await jwtVerify(token, keys, {
       issuer: options.issuer,
       audience: options.audience,
       typ: 'at+jwt',
+      requiredClaims: ['exp', 'sub', 'client_id', 'iat', 'jti'],
       algorithms: options.algorithms ?? ACCESS_TOKEN_ALGS,
       currentDate: new Date(now * 1000),
     }));
@@ -139,7 +141,7 @@ export async function verifyAccessToken(request: ResourceRequest, options: Verif
       // RFC 9449 §7.1: the proof key is the key the token is bound to.
       if (checked.jkt !== bound) throw fail('invalid_dpop_proof', 'the DPoP proof key does not match the access token');
       // RFC 9449 §11.1: each proof once.
-      const fresh = await (options.replay ?? defaultReplay).remember(`${checked.jkt}:${checked.jti}`, checked.replayUntil);
+      const fresh = await (options.replay ?? defaultReplay).remember(`${checked.jkt}:${checked.jti}`, checked.replayUntil, now);
       if (!fresh) throw fail('invalid_dpop_proof', 'the DPoP proof was already used');
     } catch (error) {
       if (error instanceof OAuthError) throw fail(error.code, error.description);

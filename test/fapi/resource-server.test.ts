@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
+import { createServer } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createResourceApi } from '../../examples/resource-api/server.ts';
+import { AccessTokenError, memoryReplayStore, verifyAccessToken } from '../../src/resource-server/verify-access-token.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 import { discover, INSECURE, keyPair, postForm, proof, type KeyPair } from './helpers.ts';
 
@@ -108,5 +111,31 @@ describe('resource-server helper (examples/resource-api)', () => {
     assert.match(writeOnly.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
     const garbage = await fetch(me, { headers: { authorization: 'Bearer not.a.jwt' } });
     assert.equal(garbage.status, 401);
+  });
+
+  it('remembers DPoP proofs by the verifier\'s clock, not the wall clock', () => {
+    const store = memoryReplayStore();
+    assert.equal(store.remember('k', 1_000, 900), true);
+    assert.equal(store.remember('k', 1_000, 950), false, 'replayed within its window at the injected time');
+    assert.equal(store.remember('k', 2_000, 1_001), true, 'its window ended at 1000');
+  });
+
+  it('refuses a JWT access token that lacks a claim RFC 9068 §2.2 requires', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
+    const keys = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(jwks));
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
+    const { port } = keys.address() as { port: number };
+    const issuer = 'https://issuer.example';
+    const at = (claims: Record<string, unknown>) =>
+      new SignJWT({ client_id: 'svc', jti: 'j1', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' }).setIssuer(issuer).setAudience('https://api.example').setIssuedAt(1_000).setExpirationTime(2_000).sign(privateKey);
+    const verify = async (jwt: string) =>
+      verifyAccessToken({ method: 'GET', url: 'https://api.example/me', headers: { authorization: `Bearer ${jwt}` } }, { issuer, audience: 'https://api.example', jwksUri: `http://127.0.0.1:${port}/jwks`, now: () => 1_500 });
+    try {
+      assert.equal((await verify(await at({ sub: 'alice' }))).sub, 'alice');
+      await assert.rejects(verify(await at({})), (err: unknown) => err instanceof AccessTokenError && err.status === 401 && err.code === 'invalid_token');
+    } finally {
+      await new Promise<void>((resolve) => keys.close(() => resolve()));
+    }
   });
 });
