@@ -7,7 +7,8 @@ import { errors } from 'jose';
 import type { Ctx } from '../context.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
-import { clientKeySet, verifyWithKeySet } from '../jar/client-keys.ts';
+import { keySetOf, verifyWithKeySet } from '../keys/verification-keys.ts';
+import { SIGNING_ALGS } from '../keys/types.ts';
 import type { ClientRecord, UserRecord } from '../storage/types.ts';
 import { ExpiredLoginHintToken, UnknownUserId } from './errors.ts';
 
@@ -46,11 +47,12 @@ async function fromSubjectId(ctx: Ctx, payload: Record<string, unknown>): Promis
 }
 
 async function fromLoginHintToken(ctx: Ctx, client: ClientRecord, token: string): Promise<UserRecord | undefined> {
-  const keys = clientKeySet(client.metadata);
+  const keys = keySetOf(client.metadata);
   if (!keys) throw new InvalidRequest('login_hint_token needs the client to register jwks or jwks_uri');
   let payload: Record<string, unknown>;
   try {
-    payload = await verifyWithKeySet(token, keys, { currentDate: new Date(ctx.now() * 1000), clockTolerance: SKEW });
+    // RFC 8725 §3.1: only the asymmetric algorithms this server supports, never `none` or HMAC.
+    payload = await verifyWithKeySet(token, keys, { algorithms: [...SIGNING_ALGS], currentDate: new Date(ctx.now() * 1000), clockTolerance: SKEW });
   } catch (err) {
     // CIBA §13: an expired login_hint_token has its own error code.
     if (err instanceof errors.JWTExpired) throw new ExpiredLoginHintToken('login_hint_token has expired');
