@@ -44,7 +44,7 @@ export interface AccessTokenPolicy {
 }
 
 /** The first audience's resource settings win; otherwise the server defaults (RFC 8707 §2). */
-export function accessTokenPolicy(ctx: Ctx, audience: readonly string[]): AccessTokenPolicy {
+function accessTokenPolicy(ctx: Ctx, audience: readonly string[]): AccessTokenPolicy {
   const resource = ctx.tenant.resources.find((r) => r.identifier === audience[0]);
   return {
     format: resource?.accessTokenFormat ?? ctx.config.features.accessTokenFormat,

@@ -2,7 +2,7 @@
 import type { UserClaims } from '../domain/user.ts';
 import type { UserRecord } from '../storage/types.ts';
 
-export const SCOPE_CLAIMS: Readonly<Record<string, readonly (keyof UserClaims)[]>> = {
+const SCOPE_CLAIMS: Readonly<Record<string, readonly (keyof UserClaims)[]>> = {
   profile: ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   address: ['address'],

@@ -7,7 +7,7 @@ import type { Ctx } from '../context.ts';
 import type { ClientMetadata } from '../domain/client.ts';
 
 /** OIDC Core §8.1: the host of sector_identifier_uri, else the host of the redirect URIs. */
-export function sectorOf(client: ClientMetadata): string {
+function sectorOf(client: ClientMetadata): string {
   const source = client.sector_identifier_uri ?? client.redirect_uris[0];
   return source ? new URL(source).host : client.client_id;
 }

@@ -53,7 +53,7 @@ export interface ResponseTarget {
 }
 
 /** The longest `state` accepted. */
-export const MAX_STATE_LENGTH = 4096;
+const MAX_STATE_LENGTH = 4096;
 
 export interface TrustedClient {
   client: ClientRecord;

@@ -46,7 +46,7 @@ async function logoutHintMatches(ctx: Ctx, req: EndSessionRequest, session: Sess
 }
 
 /** RP-Initiated Logout §3: the registered URI with `state` added to its query. */
-export function postLogoutRedirect(req: EndSessionRequest): string | undefined {
+function postLogoutRedirect(req: EndSessionRequest): string | undefined {
   if (req.postLogoutRedirectUri === undefined) return undefined;
   const url = new URL(req.postLogoutRedirectUri);
   if (req.state !== undefined) url.searchParams.set('state', req.state);

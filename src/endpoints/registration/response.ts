@@ -10,7 +10,7 @@ export interface IssuedCredentials {
   registrationAccessToken?: string;
 }
 
-export function registrationClientUri(ctx: Ctx, clientId: string): string {
+function registrationClientUri(ctx: Ctx, clientId: string): string {
   return endpointUrl(ctx, `/register/${encodeURIComponent(clientId)}`);
 }
 

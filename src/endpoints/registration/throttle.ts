@@ -8,7 +8,7 @@ import { createAddressThrottle, type AddressAttempt } from '../../security/login
 
 /** Registrations per address per tenant, and per tenant in all, within the window. */
 export const REGISTRATIONS_PER_IP = 50;
-export const REGISTRATIONS_PER_TENANT = 1000;
+const REGISTRATIONS_PER_TENANT = 1000;
 
 const throttle = createAddressThrottle({ name: 'registration', perAddress: REGISTRATIONS_PER_IP, perTenant: REGISTRATIONS_PER_TENANT, windowSeconds: 600 });
 

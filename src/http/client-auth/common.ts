@@ -6,7 +6,7 @@ import { hashSecret, safeEqual } from '../../security/secrets.ts';
 import type { ClientRecord } from '../../storage/types.ts';
 
 /** The public description of every failed authentication; the reason goes to `detail` only. */
-export const AUTH_FAILED = 'client authentication failed';
+const AUTH_FAILED = 'client authentication failed';
 
 /**
  * An `invalid_client` error with a generic description and a private `detail`. `scheme` is the
