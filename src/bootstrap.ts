@@ -59,7 +59,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       };
       // Instances starting together on an empty database take turns: the first creates the
       // tenants, clients, first keys and administrator; the next finds them there.
-      adminCredentials = storage.exclusive ? await storage.exclusive('provision', prepare, { wait: true }) : await prepare();
+      adminCredentials = await storage.exclusive('provision', prepare, { wait: true });
     }
     return { services, tenants: createTenantRegistry(config, storage), logger, ...(adminCredentials ? { adminCredentials } : {}), close: () => storage.close() };
   } catch (err) {

@@ -27,5 +27,5 @@ export async function cleanupRound(services: Pick<Services, 'storage' | 'config'
     }
     return total;
   };
-  return storage.exclusive ? storage.exclusive('cleanup', run) : run();
+  return storage.exclusive('cleanup', run);
 }

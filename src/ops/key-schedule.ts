@@ -34,7 +34,7 @@ export async function keyRotationRound(services: Pick<Services, 'storage' | 'con
     for (const tenant of await storage.tenants.list()) await rotateTenant(services, tenant.id, outcome);
     return outcome;
   };
-  return storage.exclusive ? storage.exclusive('key-rotation', run) : run();
+  return storage.exclusive('key-rotation', run);
 }
 
 async function rotateTenant(services: Pick<Services, 'storage' | 'config' | 'now' | 'kek'>, tenantId: string, outcome: RotationOutcome): Promise<void> {

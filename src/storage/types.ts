@@ -57,7 +57,7 @@ export interface Storage {
    * instance after the other). SQLite has one machine and one writer: `fn` simply runs (the
    * scheduler runs periodic jobs in one worker process only).
    */
-  exclusive?<T>(name: string, fn: () => Promise<T>, options?: { wait?: boolean }): Promise<T | undefined>;
+  exclusive<T>(name: string, fn: () => Promise<T>, options?: { wait?: boolean }): Promise<T | undefined>;
   /** Connection pool state (PostgreSQL), for metrics; absent for SQLite. */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;

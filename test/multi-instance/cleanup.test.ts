@@ -40,7 +40,7 @@ describe('cleanup over PostgreSQL', { skip }, () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = a.exclusive?.('cleanup', async () => {
+    const first = a.exclusive('cleanup', async () => {
       entered();
       await held;
       return 'a';
