@@ -30,6 +30,9 @@ export interface KeyServiceOptions {
   cacheMs?: number;
 }
 
+/** The least time between two reloads caused by a token naming a key this process does not know. */
+const UNKNOWN_KID_RELOAD_MS = 250;
+
 export function createKeyService(options: KeyServiceOptions): KeyService {
   const { repo, kek, now } = options;
   const cacheMs = options.cacheMs ?? 5000;
@@ -62,15 +65,20 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
     return entry;
   }
 
-  async function get(tenantId: string): Promise<TenantKeys> {
-    const cached = cache.get(tenantId);
-    if (cached && Date.now() - cached.loadedAt < cacheMs) return cached;
-    // Collapse concurrent refreshes into one query.
+  /** One reload at a time per tenant: concurrent callers share it. */
+  function reload(tenantId: string): Promise<TenantKeys> {
     let pending = loading.get(tenantId);
     if (!pending) {
       pending = load(tenantId).finally(() => loading.delete(tenantId));
       loading.set(tenantId, pending);
     }
+    return pending;
+  }
+
+  async function get(tenantId: string): Promise<TenantKeys> {
+    const cached = cache.get(tenantId);
+    if (cached && Date.now() - cached.loadedAt < cacheMs) return cached;
+    const pending = reload(tenantId);
     // Serve the stale entry while refreshing, if there is one.
     return cached ?? pending;
   }
@@ -123,9 +131,11 @@ export function createKeyService(options: KeyServiceOptions): KeyService {
       try {
         return verifyJwt(jwt, keys.verifier, verifyOptions);
       } catch (err) {
-        // A key minted by another instance moments ago: reload once and retry.
+        // A key minted by another instance moments ago: reload once and retry. Tokens naming
+        // unknown keys cannot make this process read the keys more than a few times a second.
         if ((err as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw err;
-        keys = await load(tenantId);
+        const cached = cache.get(tenantId);
+        keys = cached && Date.now() - cached.loadedAt < UNKNOWN_KID_RELOAD_MS ? cached : await reload(tenantId);
         return verifyJwt(jwt, keys.verifier, verifyOptions);
       }
     },
