@@ -16,12 +16,11 @@ async function handle({ ctx, client, params, ip }: GrantInput) {
   const scope = narrowScope(params, client.metadata.scope);
   const audience = params.has('resource') ? narrowResources(ctx, params, ctx.tenant.resources.map((r) => r.identifier)) : [ctx.tenant.issuer];
   const attempt = { tenantId: ctx.tenant.id, username, ip };
-  const throttled = await loginThrottle.check(attempt);
-  if (!throttled.allowed) throw new InvalidGrant('too many failed sign-in attempts; try again later', { headers: { 'retry-after': String(throttled.retryAfter) } });
-  const user = await checkCredentials(ctx, username, password);
-  await loginThrottle.record(attempt, user !== undefined);
+  const check = await loginThrottle.guard(attempt, () => checkCredentials(ctx, username, password));
+  if (check.outcome === 'throttled') throw new InvalidGrant('too many failed sign-in attempts; try again later', { headers: { 'retry-after': String(check.retryAfter) } });
   // RFC 6749 §5.2: invalid_grant, without saying whether the user or the password was wrong.
-  if (!user) throw new InvalidGrant('invalid username or password');
+  if (check.outcome === 'wrong') throw new InvalidGrant('invalid username or password');
+  const user = check.value;
 
   const now = ctx.now();
   const grant = {

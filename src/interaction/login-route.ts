@@ -39,19 +39,17 @@ export async function checkSignInForm(ctx: Ctx, request: FastifyRequest, reply: 
   const password = params.get('password') ?? '';
   if (!username || !password) return { ok: false, username, reason: 'missing', status: 400 };
   const attempt = { tenantId: ctx.tenant.id, username, ip: request.ip };
-  const blocked = await loginThrottle.check(attempt);
-  if (!blocked.allowed) {
+  const check = await loginThrottle.guard(attempt, () => checkCredentials(ctx, username, password));
+  if (check.outcome === 'throttled') {
     // RFC 6585 §4: a 429 may say how long to wait.
-    reply.header('retry-after', String(blocked.retryAfter));
-    return { ok: false, username, reason: 'throttled', status: 429, retryAfter: blocked.retryAfter };
+    reply.header('retry-after', String(check.retryAfter));
+    return { ok: false, username, reason: 'throttled', status: 429, retryAfter: check.retryAfter };
   }
-  const user = await checkCredentials(ctx, username, password);
-  await loginThrottle.record(attempt, user !== undefined);
-  if (!user) {
+  if (check.outcome === 'wrong') {
     ctx.log.info({ tenant: ctx.tenant.slug, event: 'login_failed' }, 'sign-in failed');
     return { ok: false, username, reason: 'incorrect', status: 401 };
   }
-  return { ok: true, username, user };
+  return { ok: true, username, user: check.value };
 }
 
 function refusalMessage(refusal: SignInRefusal): string {

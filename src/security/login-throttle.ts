@@ -146,12 +146,27 @@ export function observeLogins(observer: ((ok: boolean) => void) | undefined): vo
   loginObserver = observer;
 }
 
+/** What one guarded credential check came to. */
+export type GuardedCheck<T> = { outcome: 'throttled'; retryAfter: number } | { outcome: 'wrong' } | { outcome: 'ok'; value: T };
+
 /**
  * Every credential check goes through these calls: the login page, the password grant, the
  * device and CIBA pages, and CIBA user codes. Both read or write the counters every instance
  * shares (Redis) before they resolve, so a failure at one instance counts at all at once.
  */
 export const loginThrottle = {
+  /**
+   * Runs `verify` unless `attempt` is throttled, and counts its result before answering: the
+   * one sequence every credential check follows. `verify` resolves undefined for wrong
+   * credentials.
+   */
+  async guard<T>(attempt: LoginAttempt, verify: () => Promise<T | undefined>): Promise<GuardedCheck<T>> {
+    const throttled = await loginThrottle.check(attempt);
+    if (!throttled.allowed) return { outcome: 'throttled', retryAfter: throttled.retryAfter };
+    const value = await verify();
+    await loginThrottle.record(attempt, value !== undefined);
+    return value === undefined ? { outcome: 'wrong' } : { outcome: 'ok', value };
+  },
   async check(attempt: LoginAttempt): Promise<ThrottleResult> {
     const [user, ip] = keys(attempt);
     await Promise.all([byUser.sync(user), byIp.sync(ip)]);

@@ -89,12 +89,11 @@ async function checkUserCode(ctx: Ctx, params: Params, client: ClientRecord, use
   // CIBA §13: missing_user_code when the client must send one and did not.
   if (code === undefined) throw new MissingUserCode('user_code is required for this client');
   const attempt = { tenantId: ctx.tenant.id, username: user.username, ip };
-  const throttled = await loginThrottle.check(attempt);
-  if (!throttled.allowed) throw new InvalidUserCode('too many wrong user codes; try again later');
-  const ok = user.passwordHash !== null && (await verifyPassword(user.passwordHash, code));
-  await loginThrottle.record(attempt, ok);
+  const hash = user.passwordHash;
+  const check = await loginThrottle.guard(attempt, async () => (hash !== null && (await verifyPassword(hash, code)) ? true : undefined));
+  if (check.outcome === 'throttled') throw new InvalidUserCode('too many wrong user codes; try again later');
   // CIBA §13: invalid_user_code.
-  if (!ok) throw new InvalidUserCode('the user_code is not valid');
+  if (check.outcome === 'wrong') throw new InvalidUserCode('the user_code is not valid');
 }
 
 export async function handleBackchannelAuthentication(input: BackchannelInput, ctx: Ctx): Promise<BackchannelResponse> {
