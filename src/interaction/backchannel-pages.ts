@@ -1,58 +1,20 @@
 /**
  * Page plumbing shared by the device verification and CIBA approval routes: sign-in with the
- * same credential check and throttling as the login page, the shared login and consent pages,
- * and the closing outcome page. Every form carries a CSRF token and a sealed reference.
+ * same credential check and throttling as the login page, and the closing outcome page (the
+ * login and consent pages themselves are page-frame.ts's, shared with the authorization flow).
+ * Every form carries a CSRF token and a sealed reference.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
-import type { PageOptions } from '../endpoints/authorize/proceed.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
-import type { ClientRecord, SessionRecord, UserRecord } from '../storage/types.ts';
+import type { SessionRecord, UserRecord } from '../storage/types.ts';
 import { stylesheetHref } from './assets.ts';
 import { checkSignInForm } from './login-route.ts';
-import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
+import { checkedForm, localeOf, sendPage } from './page-frame.ts';
 import { unsealRef, type RefKind } from './sealed-ref.ts';
 import { currentSession, startSession } from './session.ts';
 import { outcomePage } from './views/device-pages.ts';
-import { consentPage, loginPage, type ClientView } from './views/pages.ts';
-
-export interface FormTarget {
-  /** Path under the tenant's base path the form posts to. */
-  action: string;
-  hidden: Record<string, string>;
-}
-
-/** The shared login page; `client` names who asks (or the page, when no client does). */
-export function renderLoginFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, client: ClientView, options: PageOptions = {}): FastifyReply {
-  const body = loginPage({
-    ...formFrame(ctx, request, reply, localeOf(request), target.action, target.hidden),
-    client,
-    tenantName: ctx.tenant.name,
-    ...(options.username ? { username: options.username } : {}),
-    ...(options.error ? { error: options.error } : {}),
-  });
-  return sendPage(reply, body, options.status ?? 200);
-}
-
-export interface ConsentFor {
-  client: ClientRecord;
-  user: UserRecord;
-  scopes: readonly string[];
-  /** Text the user compares with what the device or the client shows (user code, binding message). */
-  bindingMessage?: string;
-}
-
-export function renderConsentFor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, target: FormTarget, input: ConsentFor): FastifyReply {
-  const body = consentPage({
-    ...formFrame(ctx, request, reply, localeOf(request), target.action, target.hidden),
-    client: clientViewOf(input.client),
-    user: { name: input.user.claims.name ?? input.user.username },
-    scopes: input.scopes,
-    ...(input.bindingMessage ? { bindingMessage: input.bindingMessage } : {}),
-  });
-  return sendPage(reply, body);
-}
 
 export function renderOutcome(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, title: string, message: string, status = 200): FastifyReply {
   return sendPage(reply, outcomePage({ locale: localeOf(request), stylesheetHref: stylesheetHref(ctx.tenant.basePath), title, message }), status);

@@ -13,8 +13,8 @@ import { tenantCtx } from '../http/tenant-scope.ts';
 import { wakeOutbox } from '../outbox/index.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { CibaRequestRecord, ClientRecord } from '../storage/types.ts';
-import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
-import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
+import { readDecision, renderGone, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
+import { checkedForm, clientViewOf, formFrame, localeOf, renderConsentFor, renderLoginFor, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { pendingRequestsPage } from './views/ciba-pages.ts';
 

@@ -13,8 +13,8 @@ import { formatUserCode, normalizeUserCode } from '../device/user-code.ts';
 import { splitScope } from '../grants/scope.ts';
 import { tenantCtx } from '../http/tenant-scope.ts';
 import type { DeviceCodeRecord } from '../storage/types.ts';
-import { readDecision, renderConsentFor, renderGone, renderLoginFor, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
-import { checkedForm, clientViewOf, formFrame, localeOf, sendPage } from './page-frame.ts';
+import { readDecision, renderGone, renderOutcome, signedInUser, signInFromForm, type SignedIn } from './backchannel-pages.ts';
+import { checkedForm, clientViewOf, formFrame, localeOf, renderConsentFor, renderLoginFor, sendPage } from './page-frame.ts';
 import { sealRef, unsealRef } from './sealed-ref.ts';
 import { deviceCodePage } from './views/device-pages.ts';
 

@@ -6,11 +6,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.ts';
 import { InvalidRequestUri, OAuthError } from '../../errors/oauth-error.ts';
-import { clientViewOf, formFrame, sendPage } from '../../interaction/page-frame.ts';
+import { clientViewOf, formFrame, renderConsentFor, renderLoginFor, sendPage, type FormTarget, type PageOptions } from '../../interaction/page-frame.ts';
 import { sealRequest } from '../../interaction/sealed-request.ts';
 import { currentSession } from '../../interaction/session.ts';
 import { pickLocale } from '../../interaction/views/i18n.ts';
-import { consentPage, loginPage, selectAccountPage } from '../../interaction/views/pages.ts';
+import { selectAccountPage } from '../../interaction/views/pages.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
 import { decide, type DecideOptions } from './decide.ts';
 import { issueAuthorizationResponse } from './issue.ts';
@@ -23,42 +23,20 @@ export function targetOf(req: AuthorizationRequest): ResponseTarget {
   return target;
 }
 
-/** The frame of a page of this authorization request: its locale and the request sealed in the form. */
-function frameOf(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, path: string) {
-  return formFrame(ctx, request, reply, pickLocale(req.uiLocales, request.headers['accept-language']), path, { request: sealRequest(ctx, req) });
-}
-
-export interface PageOptions {
-  /** Error shown on the login page (wrong password, throttled). */
-  error?: string;
-  username?: string;
-  status?: number;
+/** A form of this authorization request: its locale, and the request sealed in the form. */
+function targetFor(ctx: Ctx, request: FastifyRequest, req: AuthorizationRequest, action: string): Required<FormTarget> {
+  return { action, hidden: { request: sealRequest(ctx, req) }, locale: pickLocale(req.uiLocales, request.headers['accept-language']) };
 }
 
 export function renderLogin(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, options: PageOptions = {}): FastifyReply {
-  const html = loginPage({
-    ...frameOf(ctx, request, reply, req, '/login'),
-    client: clientViewOf(client),
-    ...(options.username ?? req.loginHint ? { username: options.username ?? req.loginHint } : {}),
-    ...(options.error ? { error: options.error } : {}),
-    tenantName: ctx.tenant.name,
-  });
-  return sendPage(reply, html, options.status ?? 200);
-}
-
-function renderConsent(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, userName: string): FastifyReply {
-  const html = consentPage({
-    ...frameOf(ctx, request, reply, req, '/consent'),
-    client: clientViewOf(client),
-    user: { name: userName },
-    scopes: req.scopes,
-  });
-  return sendPage(reply, html);
+  const username = options.username ?? req.loginHint;
+  return renderLoginFor(ctx, request, reply, targetFor(ctx, request, req, '/login'), clientViewOf(client), { ...options, ...(username ? { username } : {}) });
 }
 
 function renderSelectAccount(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, user: UserRecord): FastifyReply {
+  const target = targetFor(ctx, request, req, '/select-account');
   const html = selectAccountPage({
-    ...frameOf(ctx, request, reply, req, '/select-account'),
+    ...formFrame(ctx, request, reply, target.locale, target.action, target.hidden),
     client: clientViewOf(client),
     user: { name: user.claims.name ?? user.username, username: user.username },
   });
@@ -85,10 +63,7 @@ export async function proceed(
     const decision = await decide(ctx, req, client, session ?? (await currentSession(ctx, request)), options);
     if (decision.next === 'login') return renderLogin(ctx, request, reply, req, client);
     if (decision.next === 'select_account') return renderSelectAccount(ctx, request, reply, req, client, decision.user);
-    if (decision.next === 'consent') {
-      const name = decision.user.claims.name ?? decision.user.username;
-      return renderConsent(ctx, request, reply, req, client, name);
-    }
+    if (decision.next === 'consent') return renderConsentFor(ctx, request, reply, targetFor(ctx, request, req, '/consent'), { client, user: decision.user, scopes: req.scopes });
     await completePushedRequest(ctx, req);
     const params = await issueAuthorizationResponse(ctx, req, client, decision.session, decision.user);
     // The pushed request is consumed already: delivering it needs no second UPDATE.
