@@ -7,31 +7,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { Browser, type Page } from '../helpers/browser.ts';
+import { answer, type Answer } from '../helpers/http.ts';
 import { signInThroughPages } from '../helpers/sign-in.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 export const CB = 'http://127.0.0.1:5999/cb';
-export const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell', email: 'alice@example.com', email_verified: true };
+import { ALICE } from '../helpers/users.ts';
+export { ALICE };
+export { answer, type Answer };
 export const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-  text: string;
-}
-
-export async function answer(res: Response): Promise<Answer> {
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    body = {};
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
 
 export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
   return answer(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) }));
