@@ -65,11 +65,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onSend', securityHeaders);
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), tenant: request.ctx?.tenant.slug },
-      'request',
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    // The log line is built only when it will be written.
+    if (options.logger?.isLevelEnabled('info')) {
+      request.log.info(
+        { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), tenant: request.ctx?.tenant.slug },
+        'request',
+      );
+    }
+    done();
   });
 
   const render = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {

@@ -3,7 +3,7 @@
  * server (token endpoint, PAR, UserInfo) and the exported resource-server helper.
  * Replay and nonce checks are layered on top by the caller.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
 import { InvalidDpopProof } from '../errors/oauth-error.ts';
 
@@ -55,7 +55,7 @@ function withoutQuery(url: string): string | undefined {
 
 /** The `ath` value for an access token: base64url(SHA-256(token)) (RFC 9449 §4.2). */
 export function accessTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'ascii').digest('base64url');
+  return hash('sha256', Buffer.from(token, 'ascii'), 'base64url');
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, RFC 7636 §4.5). */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InvalidGrant, InvalidRequest } from '../errors/oauth-error.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { AuthorizationCodeRecord } from '../storage/types.ts';
@@ -18,7 +18,7 @@ function checkPkce(code: AuthorizationCodeRecord, verifier: string | undefined):
   // RFC 7636 §4.5: the verifier is required when a challenge was sent.
   if (verifier === undefined) throw new InvalidGrant('missing code_verifier');
   if (!VERIFIER.test(verifier)) throw new InvalidGrant('code_verifier is malformed');
-  const computed = createHash('sha256').update(verifier).digest('base64url');
+  const computed = hash('sha256', verifier, 'base64url');
   // RFC 7636 §4.6: BASE64URL(SHA256(verifier)) must equal the stored challenge.
   if (computed !== code.codeChallenge) throw new InvalidGrant('code_verifier does not match the code_challenge');
 }

@@ -3,7 +3,7 @@
  * for named tenants. Each request gets `request.ctx` (services + tenant) before its handler runs.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Ctx, Services } from '../context.ts';
+import type { Ctx, Services, Tenant } from '../context.ts';
 import { MethodNotAllowed, NotFound } from '../errors/oauth-error.ts';
 import type { TenantRegistry } from '../tenancy/registry.ts';
 
@@ -23,13 +23,30 @@ export function tenantCtx(request: FastifyRequest): Ctx {
   return request.ctx;
 }
 
+/**
+ * One context per tenant record, made on its first request: building it copies every service,
+ * which is not worth doing per request. A tenant changed through the admin API or the CLI is a
+ * new record in the registry, so it gets a new context.
+ */
+export function contextFor(services: Services, tenant: Tenant): Ctx {
+  let ctx = contexts.get(tenant);
+  if (!ctx) {
+    ctx = { ...services, tenant };
+    contexts.set(tenant, ctx);
+  }
+  return ctx;
+}
+const contexts = new WeakMap<Tenant, Ctx>();
+
 export function registerTenantScopes(app: FastifyInstance, services: Services, registry: TenantRegistry, routes: readonly RouteRegistrar[]): void {
   const scope = (prefix: string) => async (scoped: FastifyInstance) => {
-    scoped.addHook('onRequest', async (request) => {
+    scoped.addHook('onRequest', (request, _reply, done) => {
       const slug = prefix ? ((request.params as { tenant?: string }).tenant ?? '') : '';
-      const tenant = await registry.resolve(slug);
-      if (!tenant || (prefix && !slug)) throw new NotFound('unknown tenant');
-      request.ctx = { ...services, tenant };
+      registry.resolve(slug).then((tenant) => {
+        if (!tenant || (prefix && !slug)) return done(new NotFound('unknown tenant'));
+        request.ctx = contextFor(services, tenant);
+        done();
+      }, done);
     });
     const allowed = new Map<string, Set<string>>();
     scoped.addHook('onRoute', (route) => {

@@ -1,5 +1,5 @@
 /** Bearer secrets: generation with readable prefixes, and the hash under which they are stored. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { randomBytes } from './random.ts';
 
 /** Prefixes let secret scanners and humans tell what leaked (DESIGN.md §3). */
@@ -37,7 +37,7 @@ const ORDERED = /^[a-z_]*_([0-9a-f]{12})[A-Za-z0-9_-]{43}$/;
  * `orderedSecret`. A secret is only ever looked up by this key, so both forms coexist.
  */
 export function hashSecret(secret: string): string {
-  const digest = createHash('sha256').update(secret).digest('base64url');
+  const digest = hash('sha256', secret, 'base64url');
   const ordered = ORDERED.exec(secret);
   return ordered ? `${ordered[1]}.${digest}` : digest;
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx, Services } from '../../context.ts';
 import { NotFound } from '../../errors/oauth-error.ts';
+import { contextFor } from '../../http/tenant-scope.ts';
 import type { TenantRegistry } from '../../tenancy/registry.ts';
 import { handleResourceMetadata } from '../resource-metadata/handler.ts';
 import { handleDiscovery } from './handler.ts';
@@ -16,7 +17,7 @@ export function pathInsertionRoutes(app: FastifyInstance, services: Services, re
     const slug = (request.params as { tenant: string }).tenant;
     const tenant = slug ? await registry.resolve(slug) : undefined;
     if (!tenant) throw new NotFound('unknown tenant');
-    request.ctx = { ...services, tenant };
+    request.ctx = contextFor(services, tenant);
     return request.ctx;
   };
   const routes: Array<[string, (ctx: Ctx) => Record<string, unknown>]> = [
