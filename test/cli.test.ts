@@ -83,6 +83,9 @@ describe('portcullis CLI', () => {
     assert.equal((await cli('tenants', 'add', 'acme', '--name', 'Acme')).code, 0);
     assert.equal((await cli('tenants', 'add', 'acme')).code, 1, 'duplicate slug');
     assert.equal((await cli('tenants', 'add', 'Not A Slug')).code, 1);
+    const reserved = await cli('tenants', 'add', 'default');
+    assert.equal(reserved.code, 1, 'the default tenant\'s id is not a slug');
+    assert.match(reserved.err, /SLUG default is reserved/);
     assert.match((await cli('tenants', 'list')).out, /acme\s+Acme\s+http:\/\/127\.0\.0\.1:\d+\/t\/acme/);
 
     const added = await cli('users', 'add', 'carol', '--tenant', 'acme', '--claims', '{"email":"carol@example.com"}');

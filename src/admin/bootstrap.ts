@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { clientSchema } from '../config/schema.ts';
 import type { Services } from '../context.ts';
 import { validateClientMetadata } from '../domain/client-validation.ts';
-import { DEFAULT_TENANT_ID } from '../provisioning/provision.ts';
+import { DEFAULT_TENANT_ID } from '../tenancy/slug.ts';
 import { hashPassword } from '../security/password.ts';
 import { hashSecret, PREFIX, randomSecret } from '../security/secrets.ts';
 import { ADMIN_SCOPE } from './scopes.ts';

@@ -3,7 +3,7 @@
  * small helpers so every operation states its parameters, body, responses and security alike.
  */
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../domain/client.ts';
-import { SLUG } from './api/tenants.ts';
+import { SLUG } from '../tenancy/slug.ts';
 import { ADMIN_SCOPE } from './scopes.ts';
 
 type Json = Record<string, unknown>;

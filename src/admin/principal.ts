@@ -7,7 +7,7 @@
 import { decodeJwt } from 'jose';
 import type { Services } from '../context.ts';
 import { InsufficientScope, InvalidToken } from '../errors/oauth-error.ts';
-import { DEFAULT_TENANT_ID } from '../provisioning/provision.ts';
+import { DEFAULT_TENANT_ID } from '../tenancy/slug.ts';
 import type { TenantRegistry } from '../tenancy/registry.ts';
 import { validateAccessToken } from '../tokens/access-token.ts';
 import { PREFIX } from '../security/secrets.ts';

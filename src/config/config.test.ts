@@ -34,6 +34,7 @@ describe('config', () => {
     fails({ features: { accessTokenFormat: 'paseto' } }, /^features\.accessTokenFormat: must be one of "jwt", "opaque"/);
     fails({ clients: [{ client_id: 'a', redirect_uris: ['/relative'] }] }, /^clients\[0\]\.redirect_uris\[0\]: must be an absolute URI/);
     fails({ tenants: [{ slug: 'Bad Slug' }] }, /^tenants\[0\]\.slug/);
+    fails({ tenants: [{ slug: 'default' }] }, /^tenants\[0\]\.slug: default is reserved/);
     fails({ tenants: [{ slug: 'a' }, { slug: 'a' }] }, /^tenants\[1\]\.slug: duplicate/);
     fails({ clients: [{}] }, /^clients\[0\]\.client_id: is required/);
   });

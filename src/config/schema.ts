@@ -5,12 +5,11 @@
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../domain/client.ts';
 import { SIGNING_ALGS } from '../keys/types.ts';
 import { absoluteUri, ConfigError, httpUrl, s, type Schema } from './validate.ts';
+import { slugProblem } from '../tenancy/slug.ts';
 
 const uri = (doc: string) => s.string(doc, absoluteUri);
 const url = (doc: string) => s.string(doc, httpUrl);
 const opt = s.optional;
-
-const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export const resourceSchema = s.object('A protected resource (RFC 8707 resource indicator).', {
   identifier: uri('The resource indicator: the `aud` of tokens issued for it.'),
@@ -136,7 +135,7 @@ export const userSchema = s.object('A user who can sign in.', {
 });
 
 const tenantSchema = s.object('A tenant with its own issuer at <issuer>/t/<slug>.', {
-  slug: s.string('URL slug: lowercase letters, digits and dashes.', (v) => (slugPattern.test(v) ? undefined : 'must be lowercase letters, digits and dashes (1 to 64)')),
+  slug: s.string('URL slug: lowercase letters, digits and dashes.', slugProblem),
   name: str('Display name.'),
   clients: s.default(s.array(clientSchema), []),
   users: s.default(s.array(userSchema), []),

@@ -13,8 +13,7 @@ import type { Kek } from '../keys/kek.ts';
 import { hashPassword, verifyPassword } from '../security/password.ts';
 import { hashSecret } from '../security/secrets.ts';
 import type { ClientRecord, Storage, TenantRecord, UserRecord } from '../storage/types.ts';
-
-export const DEFAULT_TENANT_ID = 'default';
+import { DEFAULT_TENANT_ID } from '../tenancy/slug.ts';
 
 export interface ProvisionDeps {
   storage: Storage;

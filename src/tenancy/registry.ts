@@ -4,7 +4,7 @@
  */
 import type { Config, ResourceConfig } from '../config/schema.ts';
 import type { Tenant } from '../context.ts';
-import { DEFAULT_TENANT_ID } from '../provisioning/provision.ts';
+import { DEFAULT_TENANT_ID } from './slug.ts';
 import type { Storage, TenantRecord } from '../storage/types.ts';
 
 export interface TenantRegistry {

@@ -58,6 +58,11 @@ describe('admin API', () => {
     const again = await call('POST', '/tenants', { slug: 'globex' });
     assert.equal(again.status, 409);
     assert.equal(again.body['error'], 'conflict');
+    for (const slug of ['default', 'Globex', '-globex', 'a'.repeat(65)]) {
+      const refused = await call('POST', '/tenants', { slug });
+      assert.equal(refused.status, 400, slug);
+      assert.equal(refused.body['error'], 'invalid_request', slug);
+    }
 
     const discovery = await fetch(`${server.url}/t/globex/.well-known/openid-configuration`);
     assert.equal(discovery.status, 200);

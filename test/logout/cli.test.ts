@@ -11,7 +11,7 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { main } from '../../src/cli/main.ts';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
-import { DEFAULT_TENANT_ID } from '../../src/provisioning/provision.ts';
+import { DEFAULT_TENANT_ID } from '../../src/tenancy/slug.ts';
 import { Browser } from '../helpers/browser.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 import { ALICE, CB, rawGet, Receiver, rp, signIn } from './helpers.ts';

@@ -1,5 +1,5 @@
 /** Admin API: protected resources (RFC 8707) of a tenant. They come from the config file, so this list is read-only. */
-import { DEFAULT_TENANT_ID } from '../../provisioning/provision.ts';
+import { DEFAULT_TENANT_ID } from '../../tenancy/slug.ts';
 import type { ResourceConfig } from '../../config/schema.ts';
 import { tenantOf, type AdminCtx } from '../context.ts';
 import { one, type Query } from './pagination.ts';

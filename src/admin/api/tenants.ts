@@ -1,16 +1,12 @@
 /** Admin API: tenants. A tenant created here is routable at `/t/<slug>` at once, with its own keys. */
 import { randomUUID } from 'node:crypto';
 import { Conflict, InsufficientScope, InvalidRequest } from '../../errors/oauth-error.ts';
-import { DEFAULT_TENANT_ID } from '../../provisioning/provision.ts';
+import { DEFAULT_TENANT_ID, slugProblem } from '../../tenancy/slug.ts';
 import type { TenantRecord } from '../../storage/types.ts';
 import { tenantIssuer } from '../../tenancy/registry.ts';
 import { record, tenantOf, type AdminCtx } from '../context.ts';
 import { listResponse, objectBody, one, pageOptions, type ListResponse, type Query } from './pagination.ts';
 
-/** One URL path segment: `/t/<slug>`. */
-export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-/** Slugs that would be confused with the default tenant's id. */
-const RESERVED = new Set([DEFAULT_TENANT_ID]);
 
 export interface TenantView {
   id: string;
@@ -55,8 +51,9 @@ export async function createTenant(actx: AdminCtx, body: unknown): Promise<Tenan
   if (actx.principal.tenants !== 'all') throw new InsufficientScope('only global administrators create tenants');
   const fields = objectBody(body);
   const slug = fields['slug'];
-  if (typeof slug !== 'string' || !SLUG.test(slug)) throw new InvalidRequest('slug must be lowercase letters, digits and dashes (1 to 64)');
-  if (RESERVED.has(slug)) throw new InvalidRequest(`slug ${slug} is reserved`);
+  if (typeof slug !== 'string') throw new InvalidRequest('slug must be a string');
+  const problem = slugProblem(slug);
+  if (problem) throw new InvalidRequest(`slug ${problem}`);
   const name = nameOf(fields, slug);
   const { storage, keys, now } = actx.services;
   if (await storage.tenants.getBySlug(slug)) throw new Conflict(`tenant ${slug} already exists`);

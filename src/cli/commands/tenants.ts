@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CliError, parse, table, withRuntime, type Command } from '../command.ts';
+import { slugProblem } from '../../tenancy/slug.ts';
 
-/** Slugs are one URL path segment: `/t/<slug>`. */
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const tenantsCommand: Command = {
   name: 'tenants',
@@ -15,7 +14,9 @@ export const tenantsCommand: Command = {
     return withRuntime(values.config, io, async (rt) => {
       const { storage, keys, now } = rt.services;
       if (action === 'add') {
-        if (!slug || !SLUG.test(slug)) throw new CliError('SLUG must be lower-case letters, digits and dashes (1-63 characters)');
+        if (!slug) throw new CliError('expected `tenants add SLUG`');
+        const problem = slugProblem(slug);
+        if (problem) throw new CliError(`SLUG ${problem}`);
         if (await storage.tenants.getBySlug(slug)) throw new CliError(`tenant ${slug} already exists`);
         const record = { id: randomUUID(), slug, name: values.name ?? slug, createdAt: now() };
         await storage.tenants.upsert(record);
