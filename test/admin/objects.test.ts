@@ -78,6 +78,11 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     assert.equal(queued[0]?.target_url, 'http://127.0.0.1:5996/backchannel');
     assert.equal((deliveries.body['counts'] as Record<string, number>)['pending'], 1);
     assert.ok(!JSON.stringify(deliveries.body).includes('logout_token'), 'bodies are not shown');
+    assert.equal(((await call('GET', '/tenants/default/deliveries?limit=1')).body['items'] as unknown[]).length, 1);
+    for (const limit of ['0', '501', 'ten']) {
+      const refused = await call('GET', `/tenants/default/deliveries?limit=${limit}`);
+      assert.equal(refused.status, 400, `limit=${limit}`);
+    }
 
     // A delivery that ran out of attempts can be retried.
     const outbox = server.runtime.services.storage.outbox;

@@ -2,7 +2,7 @@
 import { InvalidRequest, NotFound } from '../../errors/oauth-error.ts';
 import type { OutboxDelivery, OutboxStatus } from '../../storage/types.ts';
 import { record, tenantOf, type AdminCtx } from '../context.ts';
-import { integerParam, one, type Query } from './pagination.ts';
+import { one, pageOptions, type Query } from './pagination.ts';
 
 const STATUSES = ['pending', 'delivered', 'failed'];
 
@@ -43,7 +43,8 @@ export async function listDeliveries(actx: AdminCtx, tenantRef: string, query: Q
   const kind = one(query, 'kind');
   const status = one(query, 'status');
   if (status !== undefined && !STATUSES.includes(status)) throw new InvalidRequest(`status must be one of ${STATUSES.join(', ')}`);
-  const limit = Math.min(integerParam(query, 'limit') ?? 50, 500);
+  // Same `limit` rule as every other admin list: 1 to 500, else 400.
+  const limit = pageOptions(query).limit ?? 50;
   const filter = { tenantId: tenant.id, ...(kind ? { kind } : {}) };
   const [items, counts] = await Promise.all([
     actx.services.storage.outbox.list({ ...filter, ...(status ? { status: status as OutboxStatus } : {}), limit }),
