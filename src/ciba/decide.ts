@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.ts';
 import { approve, createApprovedGrant } from '../device/approve.ts';
-import { issueForApprovedGrant, revokeGrant } from '../grants/issue-tokens.ts';
+import { issueForGrant, revokeGrant } from '../grants/issue-tokens.ts';
 import { Params } from '../http/params.ts';
 import type { CibaRequestRecord, ClientRecord, OutboxInsert, SessionRecord, UserRecord } from '../storage/types.ts';
 import { halfHash } from '../tokens/hashes.ts';
@@ -38,9 +38,10 @@ export async function denyCiba(ctx: Ctx, input: CibaDecisionInput): Promise<bool
 /** Push mode: the tokens are issued now, with the push ID token claims of CIBA §10.3.1. */
 async function approvePush(ctx: Ctx, input: CibaDecisionInput, secret: NotificationSecret): Promise<boolean> {
   const { record, client, session, user } = input;
-  const grantId = await createApprovedGrant(ctx, { record, sub: user.id, session, acr: record.acr });
+  const grant = await createApprovedGrant(ctx, { record, sub: user.id, session, acr: record.acr });
+  const grantId = grant.id;
   const alg = idTokenAlg(client.metadata);
-  const tokens = await issueForApprovedGrant(ctx, client, grantId, Params.empty(), {
+  const tokens = await issueForGrant(ctx, client, grant, Params.empty(), {
     extraIdTokenClaims: (issued) => ({
       [AUTH_REQ_ID_CLAIM]: secret.authReqId,
       ...(issued.refresh_token ? { [RT_HASH_CLAIM]: halfHash(alg, issued.refresh_token) } : {}),

@@ -6,7 +6,7 @@
 import type { Ctx } from '../context.ts';
 import { timeOrderedId } from '../domain/time-ordered-id.ts';
 import { revokeGrant } from '../grants/issue-tokens.ts';
-import type { PollableRecord, SessionRecord } from '../storage/types.ts';
+import type { GrantRecord, PollableRecord, SessionRecord } from '../storage/types.ts';
 
 export interface Approval {
   record: PollableRecord;
@@ -15,13 +15,12 @@ export interface Approval {
   acr: string | null;
 }
 
-/** Creates the grant for an approval; returns its id. */
-export async function createApprovedGrant(ctx: Ctx, approval: Approval): Promise<string> {
+/** Creates the grant for an approval and returns it. */
+export async function createApprovedGrant(ctx: Ctx, approval: Approval): Promise<GrantRecord> {
   const now = ctx.now();
-  const id = timeOrderedId();
-  await ctx.storage.grants.insert({
+  const grant: GrantRecord = {
     tenantId: ctx.tenant.id,
-    id,
+    id: timeOrderedId(),
     clientId: approval.record.clientId,
     sub: approval.sub,
     scope: approval.record.scope,
@@ -35,8 +34,9 @@ export async function createApprovedGrant(ctx: Ctx, approval: Approval): Promise
     createdAt: now,
     expiresAt: now + ctx.config.lifetimes.refreshToken,
     revokedAt: null,
-  });
-  return id;
+  };
+  await ctx.storage.grants.insert(grant);
+  return grant;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function createApprovedGrant(ctx: Ctx, approval: Approval): Promise
  * decision won. A losing approval's grant is revoked so nothing can ever come of it.
  */
 export async function approve(ctx: Ctx, approval: Approval, decide: (grantId: string) => Promise<boolean>): Promise<{ won: boolean; grantId: string }> {
-  const grantId = await createApprovedGrant(ctx, approval);
+  const { id: grantId } = await createApprovedGrant(ctx, approval);
   const won = await decide(grantId);
   if (!won) await revokeGrant(ctx, grantId);
   return { won, grantId };

@@ -119,7 +119,19 @@ export async function issueForApprovedGrant(
   extra: Pick<UserTokenRequest, 'nonce' | 'extraIdTokenClaims'> = {},
 ): Promise<TokenResponse> {
   const grant = grantId ? await ctx.storage.grants.get(ctx.tenant.id, grantId) : undefined;
-  const user = grant ? await liveUser(ctx, grant) : undefined;
-  if (!grant || !user) throw new InvalidGrant('the authorization is no longer valid');
+  if (!grant) throw new InvalidGrant('the authorization is no longer valid');
+  return issueForGrant(ctx, client, grant, params, extra);
+}
+
+/** `issueForApprovedGrant` for a grant already in hand. */
+export async function issueForGrant(
+  ctx: Ctx,
+  client: ClientRecord,
+  grant: GrantRecord,
+  params: Params,
+  extra: Pick<UserTokenRequest, 'nonce' | 'extraIdTokenClaims'> = {},
+): Promise<TokenResponse> {
+  const user = await liveUser(ctx, grant);
+  if (!user) throw new InvalidGrant('the authorization is no longer valid');
   return issueUserTokens(ctx, { client, grant, user, scope: grant.scope, audience: narrowResources(ctx, params, grant.resources), refresh: 'new', ...extra });
 }

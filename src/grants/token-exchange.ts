@@ -69,7 +69,7 @@ async function issueExchangedAccessToken(ctx: Ctx, req: Issue): Promise<TokenRes
     scope: req.scope,
     audience: req.audience,
     // Revocation follows the chain: the exchanged token lives and dies with the subject's grant.
-    grantId: subject.grantId,
+    grantId: subject.grant?.id ?? null,
     authTime: subject.authTime,
     acr: subject.acr,
     amr: subject.amr,
@@ -92,7 +92,7 @@ async function issueExchangedAccessToken(ctx: Ctx, req: Issue): Promise<TokenRes
 async function issueExchangedRefreshToken(ctx: Ctx, req: Issue): Promise<TokenResponse> {
   const { subject, client } = req;
   if (req.acting.act) throw new InvalidRequest('a refresh token cannot carry an act claim; ask for an access token');
-  const grant = subject.grantId ? await ctx.storage.grants.get(ctx.tenant.id, subject.grantId) : undefined;
+  const { grant } = subject;
   if (!grant || grant.clientId !== client.clientId || !subject.user) throw new InvalidRequest('a refresh token is only issued for a subject token of this client\'s own grant');
   const now = ctx.now();
   const expiresAt = Math.min(now + ctx.config.lifetimes.refreshToken, grant.expiresAt);

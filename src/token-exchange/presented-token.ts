@@ -6,7 +6,7 @@
  */
 import type { Ctx } from '../context.ts';
 import { InvalidRequest } from '../errors/oauth-error.ts';
-import type { ClientRecord, UserRecord } from '../storage/types.ts';
+import type { ClientRecord, GrantRecord, UserRecord } from '../storage/types.ts';
 import { findActiveToken } from '../tokens/lookup.ts';
 import { TOKEN_TYPE, type TokenTypeUri } from './token-types.ts';
 import { unverifiedIssuer, verifyExternalJwt } from './trusted-issuers.ts';
@@ -24,8 +24,8 @@ export interface PresentedToken {
   user: UserRecord | undefined;
   /** Space-separated scopes the token carried; undefined when it carried none. */
   scope: string | undefined;
-  /** The grant the token was issued under, so exchanged tokens die with it. */
-  grantId: string | null;
+  /** The grant the token was issued under (read with it), so exchanged tokens die with it. */
+  grant: GrantRecord | null;
   /** RFC 8693 §4.1: the actor chain already recorded in the token. */
   act: Record<string, unknown> | undefined;
   /** RFC 8693 §4.4: who may act for the subject, when the token says so. */
@@ -72,7 +72,7 @@ interface IssuedHere {
   sub: string | null;
   clientId: string;
   scope: string;
-  grantId: string | null;
+  grant: GrantRecord | null;
   cnfJkt: string | null;
   expiresAt: number;
   claims: Record<string, unknown>;
@@ -88,7 +88,7 @@ async function fromIssuedHere(ctx: Ctx, role: Role, type: TokenTypeUri, t: Issue
     principal: user ? 'user' : 'client',
     user,
     scope: t.scope,
-    grantId: t.grantId,
+    grant: t.grant,
     cnfJkt: t.cnfJkt,
     expiresAt: t.expiresAt,
     ...common(t.claims),
@@ -128,7 +128,7 @@ async function localIdToken(ctx: Ctx, role: Role, token: string, client: ClientR
   // OIDC Core §8.1: a pairwise subject cannot be traced back to the user here.
   if (client.metadata.subject_type === 'pairwise') throw rejected(role, 'carries a pairwise subject, which is not supported');
   const user = await localUser(ctx, role, payload.sub);
-  return { type: TOKEN_TYPE.idToken, sub: user.id, iss: ctx.tenant.issuer, principal: 'user', user, scope: undefined, grantId: null, cnfJkt: null, expiresAt: payload.exp, ...common(payload) };
+  return { type: TOKEN_TYPE.idToken, sub: user.id, iss: ctx.tenant.issuer, principal: 'user', user, scope: undefined, grant: null, cnfJkt: null, expiresAt: payload.exp, ...common(payload) };
 }
 
 async function externalJwt(ctx: Ctx, role: Role, token: string, type: TokenTypeUri, iss: string): Promise<PresentedToken> {
@@ -138,7 +138,7 @@ async function externalJwt(ctx: Ctx, role: Role, token: string, type: TokenTypeU
   const sub = payload.sub ?? '';
   const scp = stringArray(payload['scp']);
   const scope = typeof payload['scope'] === 'string' ? payload['scope'] : scp ? scp.join(' ') : undefined;
-  const base = { type, scope, grantId: null, cnfJkt: null, expiresAt: payload.exp ?? 0, ...common(payload) };
+  const base = { type, scope, grant: null, cnfJkt: null, expiresAt: payload.exp ?? 0, ...common(payload) };
   if (issuer.subjects === 'local') {
     const user = await localUser(ctx, role, sub);
     return { ...base, sub: user.id, iss: ctx.tenant.issuer, principal: 'user', user };

@@ -9,7 +9,7 @@ import type { Ctx } from '../context.ts';
 import { isFapi } from '../fapi/profile.ts';
 import type { SigningAlg } from '../keys/types.ts';
 import { hashSecret, orderedSecret, PREFIX } from '../security/secrets.ts';
-import type { ClientRecord } from '../storage/types.ts';
+import type { ClientRecord, GrantRecord } from '../storage/types.ts';
 
 export interface AccessTokenRequest {
   /** The client the token is issued to, as the request already read it. */
@@ -128,8 +128,8 @@ export interface AccessTokenInfo {
   claims: Record<string, unknown>;
   /** JWT `jti`, or the opaque token's hash. */
   id: string;
-  /** The grant's `claims` request (OIDC Core §5.5), read with the token; null when none. */
-  grantClaims: unknown;
+  /** The grant, read with the token; null for a client's own token (or a grant already purged). */
+  grant: GrantRecord | null;
 }
 
 function isOpaque(token: string): boolean {
@@ -152,7 +152,7 @@ async function validateOpaque(ctx: Ctx, token: string): Promise<AccessTokenInfo 
     cnfJkt: row.cnfJkt,
     claims: row.extra,
     id: row.hash,
-    grantClaims: row.grant?.claims ?? null,
+    grant: row.grant,
   };
 }
 
@@ -189,7 +189,7 @@ async function validateJwt(ctx: Ctx, token: string): Promise<AccessTokenInfo | u
     cnfJkt: typeof cnf?.jkt === 'string' ? cnf.jkt : null,
     claims,
     id: payload.jti,
-    grantClaims: grant?.claims ?? null,
+    grant: grant ?? null,
   };
 }
 

@@ -29,7 +29,7 @@ export async function handleUserInfo(token: string, ctx: Ctx, binding: ResourceR
   if (info.sub === null || !scopes.includes('openid')) throw new InsufficientScope('the access token does not carry the openid scope');
   const user = await ctx.storage.users.get(ctx.tenant.id, info.sub);
   if (!user || user.disabled) throw new InvalidToken('the user no longer exists');
-  const requested = (info.grantClaims as { userinfo?: ClaimsRequest } | null)?.userinfo;
+  const requested = (info.grant?.claims as { userinfo?: ClaimsRequest } | null)?.userinfo;
   const client = await ctx.storage.clients.get(ctx.tenant.id, info.clientId);
   if (!client) throw new InvalidToken('the client no longer exists');
   // OIDC Core §5.3.2: the sub is the one the ID token carried for this client.
