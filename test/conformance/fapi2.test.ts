@@ -8,7 +8,7 @@ import { after, before, describe } from 'node:test';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { TestServer } from '../helpers/server.ts';
 import { signIn } from '../interop/support.ts';
-import { Visitor, assertOAuthError, basic, CB, CLIENTS, dpopProof, pkce, postForm, requirement, startConformanceServer } from './harness.ts';
+import { Visitor, assertOAuthError, basic, CB, CLIENTS, dpopProof, pkce, postForm, requirement, startSignedIn } from './harness.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -48,7 +48,7 @@ describe('conformance: FAPI 2.0 Security Profile', () => {
     ps = await newKey('PS256');
     rs = await newKey('RS256');
     dpop = await newKey('ES256');
-    server = await startConformanceServer({
+    ({ server, visitor } = await startSignedIn({
       lifetimes: { code: 600 },
       clients: [
         ...CLIENTS,
@@ -58,9 +58,7 @@ describe('conformance: FAPI 2.0 Security Profile', () => {
         },
         { client_id: 'fapi-secret', profile: 'fapi2', client_secret: 'fapi-secret-value', redirect_uris: [CB], scope: 'openid' },
       ],
-    });
-    visitor = new Visitor(server);
-    await visitor.code(); // Alice's session
+    }));
   });
   after(() => server.close());
 

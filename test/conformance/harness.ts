@@ -96,6 +96,14 @@ export class Visitor {
   }
 }
 
+/** A conformance server and a visitor signed in once (one code flow for `rp`); later requests reuse the session. */
+export async function startSignedIn(extra: Record<string, unknown> = {}): Promise<{ server: TestServer; visitor: Visitor }> {
+  const server = await startConformanceServer(extra);
+  const visitor = new Visitor(server);
+  await visitor.code();
+  return { server, visitor };
+}
+
 /** Signs `visitor` in for another client (code + PKCE, client_secret_basic); returns its access token. */
 export async function signInFor(visitor: Visitor, clientId: string, secret: string, scope: string): Promise<string> {
   const { verifier, challenge } = pkce();

@@ -8,7 +8,7 @@ import { decodeProtectedHeader } from 'jose';
 import { Browser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { signIn } from '../interop/support.ts';
-import { Visitor, ALICE, BOB, CB, halfHash, pkce, postForm, requirement, RP, startConformanceServer, verifyJwt } from './harness.ts';
+import { Visitor, ALICE, BOB, CB, halfHash, pkce, postForm, requirement, RP, startSignedIn, verifyJwt } from './harness.ts';
 
 describe('conformance: OpenID Connect Core 1.0', () => {
   let server: TestServer;
@@ -16,9 +16,7 @@ describe('conformance: OpenID Connect Core 1.0', () => {
   const userinfo = (token: unknown, init: RequestInit = {}) => fetch(`${server.url}/userinfo`, { ...init, headers: { authorization: `Bearer ${String(token)}`, ...(init.headers ?? {}) } });
 
   before(async () => {
-    server = await startConformanceServer();
-    visitor = new Visitor(server);
-    await visitor.code();
+    ({ server, visitor } = await startSignedIn());
   });
   after(() => server.close());
 

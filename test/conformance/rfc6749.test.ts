@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
-import { Visitor, API, assertOAuthError, basic, CB, postForm, requirement, RP, startConformanceServer } from './harness.ts';
+import { Visitor, API, assertOAuthError, basic, CB, postForm, requirement, RP, startSignedIn } from './harness.ts';
 
 describe('conformance: RFC 6749 OAuth 2.0', () => {
   let server: TestServer;
@@ -14,9 +14,7 @@ describe('conformance: RFC 6749 OAuth 2.0', () => {
   const raw = (params: Record<string, string>) => fetch(`${server.url}/authorize?${new URLSearchParams(params)}`, { redirect: 'manual' });
 
   before(async () => {
-    server = await startConformanceServer();
-    visitor = new Visitor(server);
-    await visitor.code(); // signs the visitor in once; later requests reuse the session
+    ({ server, visitor } = await startSignedIn());
   });
   after(() => server.close());
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
-import { Visitor, assertOAuthError, basic, CB, pkce, postForm, requirement, RP, startConformanceServer } from './harness.ts';
+import { Visitor, assertOAuthError, basic, CB, pkce, postForm, requirement, RP, startSignedIn } from './harness.ts';
 
 describe('conformance: RFC 7009 revocation and RFC 7662 introspection', () => {
   let server: TestServer;
@@ -15,9 +15,7 @@ describe('conformance: RFC 7009 revocation and RFC 7662 introspection', () => {
   const clientToken = async (auth = SVC): Promise<string> => String((await postForm(`${server.url}/token`, { grant_type: 'client_credentials', scope: 'read' }, { authorization: auth })).body['access_token']);
 
   before(async () => {
-    server = await startConformanceServer();
-    visitor = new Visitor(server);
-    await visitor.code();
+    ({ server, visitor } = await startSignedIn());
   });
   after(() => server.close());
 

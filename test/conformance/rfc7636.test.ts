@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
-import { Visitor, assertOAuthError, CB, pkce, postForm, requirement, startConformanceServer } from './harness.ts';
+import { Visitor, assertOAuthError, CB, pkce, postForm, requirement, startSignedIn } from './harness.ts';
 
 describe('conformance: RFC 7636 PKCE', () => {
   let server: TestServer;
@@ -15,9 +15,7 @@ describe('conformance: RFC 7636 PKCE', () => {
   };
 
   before(async () => {
-    server = await startConformanceServer();
-    visitor = new Visitor(server);
-    await visitor.code();
+    ({ server, visitor } = await startSignedIn());
   });
   after(() => server.close());
 

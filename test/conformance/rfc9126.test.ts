@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import type { TestServer } from '../helpers/server.ts';
 import { signIn } from '../interop/support.ts';
-import { Visitor, assertOAuthError, basic, CB, CLIENTS, pkce, postForm, requirement, RP, startConformanceServer } from './harness.ts';
+import { Visitor, assertOAuthError, basic, CB, CLIENTS, pkce, postForm, requirement, RP, startSignedIn } from './harness.ts';
 
 describe('conformance: RFC 9126 pushed authorization requests', () => {
   let server: TestServer;
@@ -14,11 +14,9 @@ describe('conformance: RFC 9126 pushed authorization requests', () => {
   const valid = () => ({ response_type: 'code', redirect_uri: CB, scope: 'openid', state: 'p', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
 
   before(async () => {
-    server = await startConformanceServer({
+    ({ server, visitor } = await startSignedIn({
       clients: [...CLIENTS, { client_id: 'strict', client_secret: 'strict-secret', redirect_uris: [CB], require_pushed_authorization_requests: true, skip_consent: true, scope: 'openid' }],
-    });
-    visitor = new Visitor(server);
-    await visitor.code();
+    }));
   });
   after(() => server.close());
 

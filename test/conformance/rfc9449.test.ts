@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { TestServer } from '../helpers/server.ts';
-import { Visitor, assertOAuthError, basic, CLIENTS, dpopProof, postForm, requirement, RP, startConformanceServer } from './harness.ts';
+import { Visitor, assertOAuthError, basic, CLIENTS, dpopProof, postForm, requirement, RP, startSignedIn } from './harness.ts';
 
 interface Key {
   privateKey: CryptoKey;
@@ -32,11 +32,9 @@ describe('conformance: RFC 9449 DPoP', () => {
   const proof = (claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, k: Key = key) => dpopProof(k, { htu: tokenUrl, iat: now(), ...claims }, header);
 
   before(async () => {
-    server = await startConformanceServer({ clients: [...CLIENTS, { client_id: 'bound', client_secret: 'bound-secret', grant_types: ['client_credentials'], scope: 'read', dpop_bound_access_tokens: true }] });
+    ({ server, visitor } = await startSignedIn({ clients: [...CLIENTS, { client_id: 'bound', client_secret: 'bound-secret', grant_types: ['client_credentials'], scope: 'read', dpop_bound_access_tokens: true }] }));
     tokenUrl = `${server.url}/token`;
     key = await newKey();
-    visitor = new Visitor(server);
-    await visitor.code();
   });
   after(() => server.close());
 

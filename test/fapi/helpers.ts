@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { Browser, type Page } from '../helpers/browser.ts';
+import { Browser } from '../helpers/browser.ts';
 import { answer, type Answer } from '../helpers/http.ts';
 import { signInThroughPages } from '../helpers/sign-in.ts';
 import type { TestServer } from '../helpers/server.ts';
+import { ALICE } from '../helpers/users.ts';
 
 export const CB = 'http://127.0.0.1:5999/cb';
-import { ALICE } from '../helpers/users.ts';
 export { ALICE };
 export { answer, type Answer };
 export const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
@@ -68,13 +68,7 @@ export async function proof(key: KeyPair, options: ProofOptions, now: number): P
 
 /** Signs in on the login page and allows on the consent page; returns the callback URL. */
 export async function signIn(browser: Browser, start: string, credentials = ALICE): Promise<URL> {
-  return (await signInPage(browser, start, credentials)).callback;
-}
-
-/** Like signIn, also returning the last page (a form_post page has no redirect). */
-export async function signInPage(browser: Browser, start: string, credentials = ALICE): Promise<{ callback: URL; page: Page }> {
-  const { callback, page } = await signInThroughPages(browser, start, CB, credentials);
-  return { callback, page };
+  return (await signInThroughPages(browser, start, CB, credentials)).callback;
 }
 
 export { Browser };

@@ -9,7 +9,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { parseForms } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { ALICE, Browser, CB, discover, INSECURE, signIn, signInPage } from './helpers.ts';
+import { signInThroughPages } from '../helpers/sign-in.ts';
+import { ALICE, Browser, CB, discover, INSECURE, signIn } from './helpers.ts';
 
 describe('JARM', () => {
   let server: TestServer;
@@ -72,7 +73,7 @@ describe('JARM', () => {
   });
 
   it('form_post.jwt: an auto-posting form with one response field; RS256 by default', async () => {
-    const { page } = await signInPage(new Browser(server.url), `${server.url}/authorize?${new URLSearchParams({ client_id: 'plain', redirect_uri: CB, response_type: 'code', scope: 'openid', response_mode: 'form_post.jwt', state: 'st-4' })}`);
+    const { page } = await signInThroughPages(new Browser(server.url), `${server.url}/authorize?${new URLSearchParams({ client_id: 'plain', redirect_uri: CB, response_type: 'code', scope: 'openid', response_mode: 'form_post.jwt', state: 'st-4' })}`, CB, ALICE);
     const form = parseForms(page.html, page.url).find((f) => f.action === CB);
     assert.ok(form, 'a form posting to the client');
     assert.deepEqual(Object.keys(form.fields), ['response']);

@@ -61,10 +61,11 @@ export function parseForms(html: string, baseUrl: string): Form[] {
 
 export class Browser {
   readonly cookies = new Map<string, string>();
-  /** Redirects that left the server (e.g. to the client's redirect URI). */
+  /** Redirects that left the server (e.g. to the client's redirect URI), or went to `stopAt`. */
   lastExternal: string | undefined;
 
-  constructor(private readonly origin: string) {}
+  /** `stopAt` is a redirect URI on the server's own origin (the admin console's callback) not to be followed. */
+  constructor(private readonly origin: string, private readonly stopAt?: string) {}
 
   private store(headers: Headers): void {
     for (const line of headers.getSetCookie()) {
@@ -83,7 +84,7 @@ export class Browser {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  /** Requests `url`, following same-origin redirects; stops at an external one (returned as status 303 page with url set). */
+  /** Requests `url`, following same-origin redirects; stops at an external one or `stopAt` (returned as status 303 page with url set). */
   async request(url: string, init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {}): Promise<Page> {
     let current = url;
     let method = init.method ?? 'GET';
@@ -99,7 +100,7 @@ export class Browser {
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         const next = new URL(location, current).href;
-        if (!next.startsWith(this.origin)) {
+        if (!next.startsWith(this.origin) || (this.stopAt !== undefined && next.startsWith(this.stopAt))) {
           this.lastExternal = next;
           return { status: res.status, url: next, html: await res.text(), headers: res.headers };
         }

@@ -1,7 +1,7 @@
 /**
  * Signs in through the interaction pages with the scripted browser: fills in the login form,
- * allows on the consent page, and stops at the redirect back to the client (or at a
- * form_post page aimed at it).
+ * answers the consent, account choice and logout confirmation pages, and stops at the redirect
+ * back to the client (or at a form_post page aimed at it).
  */
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
@@ -12,37 +12,56 @@ export interface Credentials {
   password: string;
 }
 
+export interface SignInOptions {
+  /** The button pressed on the account choice page: keep the signed-in user, or sign in as `credentials`. */
+  account?: 'continue' | 'switch';
+}
+
 export interface SignedIn {
   /** Where the browser was sent back to the client (for form_post, the callback itself). */
   callback: URL;
+  /** What the client received, wherever the response mode put it. */
+  params: URLSearchParams;
+  mode: 'query' | 'fragment' | 'form_post';
   /** The last page seen (a form_post page has no redirect). */
   page: Page;
+  /** The pages answered, in order: login, consent, select_account, logout. */
+  pages: string[];
   sawLogin: boolean;
   sawConsent: boolean;
 }
 
-/** Opens `start` and answers the login and consent pages as they appear, until the client at `callback` is reached. */
-export async function signInThroughPages(browser: Browser, start: string, callback: string, credentials: Credentials): Promise<SignedIn> {
-  let page: Page = await browser.request(start);
-  let sawLogin = false;
-  let sawConsent = false;
-  for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(callback); i++) {
-    if (/name="response"/.test(page.html) && page.html.includes(callback)) return { callback: new URL(callback), page, sawLogin, sawConsent };
-    const forms = parseForms(page.html, page.url);
-    if (forms.some((f) => 'password' in f.fields)) {
-      sawLogin = true;
-      page = await browser.submit(page, { username: credentials.username, password: credentials.password });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
-      sawConsent = true;
-      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    } else {
-      throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 400)}`);
-    }
-  }
-  const external = browser.lastExternal;
-  if (!external?.startsWith(callback)) assert.fail(`expected a redirect back to the client, got ${external}`);
+/** Opens `start` and answers the pages as they appear, until the client at `callback` is reached. */
+export async function signInThroughPages(browser: Browser, start: string, callback: string, credentials: Credentials, options: SignInOptions = {}): Promise<SignedIn> {
   browser.lastExternal = undefined;
-  return { callback: new URL(external), page, sawLogin, sawConsent };
+  let page: Page = await browser.request(start);
+  const pages: string[] = [];
+  const arrived = (url: URL, params: URLSearchParams, mode: SignedIn['mode']): SignedIn =>
+    ({ callback: url, params, mode, page, pages, sawLogin: pages.includes('login'), sawConsent: pages.includes('consent') });
+  const answer = async (name: string, fields: Record<string, string>, decision?: string): Promise<void> => {
+    pages.push(name);
+    page = await browser.submit(page, fields, decision ? { name: 'decision', value: decision } : undefined);
+  };
+  for (let step = 0; step < 6; step++) {
+    // Cast: TypeScript would keep the narrowing to undefined from the reset above across the awaits.
+    const external = browser.lastExternal as string | undefined;
+    if (external !== undefined) {
+      browser.lastExternal = undefined;
+      if (!external.startsWith(callback)) assert.fail(`expected a redirect back to the client at ${callback}, got ${external}`);
+      const url = new URL(external);
+      return url.hash ? arrived(url, new URLSearchParams(url.hash.slice(1)), 'fragment') : arrived(url, url.searchParams, 'query');
+    }
+    const forms = parseForms(page.html, page.url);
+    const formPost = forms.find((f) => f.action === callback);
+    if (formPost) return arrived(new URL(callback), new URLSearchParams(formPost.fields), 'form_post');
+    const has = (button: string) => forms.some((f) => f.buttons.some((b) => b.value === button));
+    if (forms.some((f) => 'password' in f.fields)) await answer('login', { username: credentials.username, password: credentials.password });
+    else if (has('allow')) await answer('consent', {}, 'allow');
+    else if (has('continue')) await answer('select_account', {}, options.account ?? 'continue');
+    else if (has('logout')) await answer('logout', {}, 'logout');
+    else throw new Error(`unexpected page ${page.status} at ${page.url}: ${page.html.slice(0, 400)}`);
+  }
+  throw new Error(`the browser never reached the client at ${callback}`);
 }
 
 /** A code flow request with PKCE, state and nonce, as openid-client builds it, and what checks its response. */

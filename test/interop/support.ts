@@ -3,11 +3,11 @@
  * flow, a protected resource), and a user agent that signs in through the pages and hands back
  * whatever the client's redirect URI received, wherever the response mode put it.
  */
-import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import type { Browser } from '../helpers/browser.ts';
 import { basic, postForm } from '../helpers/http.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { signInThroughPages, type Credentials, type SignedIn } from '../helpers/sign-in.ts';
 import { ALICE } from '../helpers/users.ts';
 
 export { ALICE, basic, postForm };
@@ -64,48 +64,11 @@ export async function startInteropServer(): Promise<{ server: TestServer; key: C
   return { server, key };
 }
 
-export interface Arrival {
-  /** The URL the user agent was sent to (query or fragment response modes). */
-  url: URL;
-  /** The parameters, wherever the response mode put them. */
-  params: URLSearchParams;
-  mode: 'query' | 'fragment' | 'form_post';
-  /** The pages the user saw, in order. */
-  pages: string[];
-}
+/** What reached the redirect URI; `url` is where the user agent was sent (for form_post, the redirect URI). */
+export type Arrival = SignedIn & { url: URL };
 
 /** Follows `start` through login, consent and account selection; returns what reached the redirect URI. */
-export async function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: { username: string; password: string } = ALICE): Promise<Arrival> {
-  browser.lastExternal = undefined;
-  let page: Page = await browser.request(String(start));
-  const pages: string[] = [];
-  for (let step = 0; step < 6; step++) {
-    const external = browser.lastExternal as string | undefined;
-    if (external !== undefined) {
-      browser.lastExternal = undefined;
-      if (!external.startsWith(redirectUri)) assert.fail(`redirected to ${external}, expected ${redirectUri}`);
-      const url = new URL(external);
-      if (url.hash) return { url, params: new URLSearchParams(url.hash.slice(1)), mode: 'fragment', pages };
-      return { url, params: url.searchParams, mode: 'query', pages };
-    }
-    const forms = parseForms(page.html, page.url);
-    const formPost = forms.find((f) => f.action === redirectUri);
-    if (formPost) return { url: new URL(redirectUri), params: new URLSearchParams(formPost.fields), mode: 'form_post', pages };
-    if (forms.some((f) => 'password' in f.fields)) {
-      pages.push('login');
-      page = await browser.submit(page, { username: who.username, password: who.password });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) {
-      pages.push('consent');
-      page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'continue'))) {
-      pages.push('select_account');
-      page = await browser.submit(page, {}, { name: 'decision', value: 'continue' });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'logout'))) {
-      pages.push('logout');
-      page = await browser.submit(page, {}, { name: 'decision', value: 'logout' });
-    } else {
-      throw new Error(`unexpected page ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
-    }
-  }
-  throw new Error('the user agent never reached the redirect URI');
+export async function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: Credentials = ALICE): Promise<Arrival> {
+  const signed = await signInThroughPages(browser, String(start), redirectUri, who);
+  return { ...signed, url: signed.callback };
 }

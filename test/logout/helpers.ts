@@ -2,10 +2,10 @@
  * Shared pieces of the logout tests: a relying party's receiver (back-channel logout POSTs,
  * front-channel logout GETs) and a sign-in driven through the pages with openid-client.
  */
-import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import * as oidc from 'openid-client';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import type { Browser } from '../helpers/browser.ts';
+import { codeFlowStart, signInThroughPages, type Credentials } from '../helpers/sign-in.ts';
 
 export const CB = 'http://127.0.0.1:5999/cb';
 export const ALICE = { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell', email: 'alice@example.com' };
@@ -84,22 +84,10 @@ export async function rp(issuer: string, clientId: string, secret: string): Prom
 }
 
 /** Signs in through the login (and consent) pages; returns openid-client's token response. */
-export async function signIn(browser: Browser, config: oidc.Configuration, scope = 'openid profile', credentials: { username: string; password: string } = ALICE): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CB, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, nonce });
-  let page: Page = await browser.request(url.href);
-  for (let i = 0; i < 4 && !browser.lastExternal?.startsWith(CB); i++) {
-    const forms = parseForms(page.html, page.url);
-    if (forms.some((f) => 'password' in f.fields)) page = await browser.submit(page, { username: credentials.username, password: credentials.password });
-    else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    else throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 300)}`);
-  }
-  const external = browser.lastExternal;
-  if (!external?.startsWith(CB)) assert.fail(`expected a redirect back to the client, got ${external}`);
-  browser.lastExternal = undefined;
-  return oidc.authorizationCodeGrant(config, new URL(external), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+export async function signIn(browser: Browser, config: oidc.Configuration, scope = 'openid profile', credentials: Credentials = ALICE): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+  const { url, verifier, state, nonce } = await codeFlowStart(config, CB, { scope });
+  const { callback } = await signInThroughPages(browser, url.href, CB, credentials);
+  return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
 }
 
 /** GET without following redirects, with the browser's cookies. */

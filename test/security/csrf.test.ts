@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { signInThroughPages } from '../helpers/sign-in.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { CallbackBrowser } from '../admin/flow.ts';
 
 const CB = 'http://127.0.0.1:5996/cb';
 const ALICE = { username: 'alice', password: 'alice password 1' };
@@ -87,14 +86,11 @@ describe('CSRF and state-changing GETs', () => {
   it('refuses admin console forms without the session-bound CSRF token', async () => {
     const creds = server.runtime.adminCredentials;
     assert.ok(creds);
-    const consoleBrowser = new CallbackBrowser(`${server.url}/nowhere`);
-    let page = await consoleBrowser.request(`${server.url}/admin/login`);
-    for (let i = 0; i < 3; i++) {
-      const form = parseForms(page.html, page.url).find((f) => 'password' in f.fields || f.buttons.some((b) => b.value === 'allow'));
-      if (!form) break;
-      const fields = 'password' in form.fields ? { ...form.fields, username: creds.username, password: creds.password } : { ...form.fields, decision: 'allow' };
-      page = await consoleBrowser.request(form.action, 'POST', new URLSearchParams(fields));
-    }
+    // Stops at the console's own callback, then lets the console take the code.
+    const consoleCallback = `${server.url}/admin/callback`;
+    const consoleBrowser = new Browser(server.url, consoleCallback);
+    const { callback } = await signInThroughPages(consoleBrowser, `${server.url}/admin/login`, consoleCallback, creds);
+    const page = await consoleBrowser.request(callback.href);
     const forms = parseForms(page.html, page.url);
     const logout = forms.find((f) => f.action.endsWith('/admin/logout'));
     assert.ok(logout, 'signed in to the console');

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { Browser, parseForms, type Page } from '../helpers/browser.ts';
+import { Browser, parseForms } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { signInThroughPages, type Credentials, type SignedIn } from '../helpers/sign-in.ts';
 
 const CB = 'http://127.0.0.1:5999/cb';
 const ALICE = { username: 'alice', password: 'alice-password-1', name: 'Alice Liddell', email: 'alice@example.com' };
@@ -25,41 +26,9 @@ function halfHash(value: string): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-interface Outcome {
-  /** Parameters the client received, wherever the response mode put them. */
-  params: URLSearchParams;
-  mode: 'query' | 'fragment' | 'form_post';
-  pages: string[];
-}
-
-/** Drives the pages like a user: signs in as `who` when asked, continues on select_account. */
-async function drive(browser: Browser, url: string, who: { username: string; password: string } = ALICE, choose: 'continue' | 'switch' = 'continue'): Promise<Outcome> {
-  browser.lastExternal = undefined;
-  let page: Page = await browser.request(url);
-  const pages: string[] = [];
-  for (let step = 0; step < 6; step++) {
-    if (browser.lastExternal) {
-      const target = new URL(browser.lastExternal);
-      if (target.hash) return { params: new URLSearchParams(target.hash.slice(1)), mode: 'fragment', pages };
-      return { params: target.searchParams, mode: 'query', pages };
-    }
-    const forms = parseForms(page.html, page.url);
-    const formPost = forms.find((f) => f.action === CB);
-    if (formPost) {
-      assert.equal(formPost.method, 'post');
-      return { params: new URLSearchParams(formPost.fields), mode: 'form_post', pages };
-    }
-    if (forms.some((f) => 'password' in f.fields)) {
-      pages.push('login');
-      page = await browser.submit(page, { username: who.username, password: who.password });
-    } else if (forms.some((f) => f.buttons.some((b) => b.value === 'switch'))) {
-      pages.push('select_account');
-      page = await browser.submit(page, {}, { name: 'decision', value: choose });
-    } else {
-      throw new Error(`unexpected page ${page.status}: ${page.html.slice(0, 300)}`);
-    }
-  }
-  throw new Error('too many steps');
+/** Drives the pages like a user, back to the request's redirect_uri: signs in as `who` when asked, presses `choose` on select_account. */
+function drive(browser: Browser, url: string, who: Credentials = ALICE, choose: 'continue' | 'switch' = 'continue'): Promise<SignedIn> {
+  return signInThroughPages(browser, url, new URL(url).searchParams.get('redirect_uri') ?? CB, who, { account: choose });
 }
 
 describe('OpenID Connect flows', () => {

@@ -1,8 +1,9 @@
 /** Shared setup for the token exchange tests: a user signed in to a front end, and raw token requests. */
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { Browser, parseForms } from '../helpers/browser.ts';
+import { Browser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
+import { signInThroughPages } from '../helpers/sign-in.ts';
 
 export const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -45,15 +46,6 @@ export async function signIn(server: TestServer, clientId: string, scope: string
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CB, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-  const browser = new Browser(server.url);
-  let page = await browser.request(url.href);
-  for (let i = 0; i < 3 && !browser.lastExternal?.startsWith(CB); i++) {
-    const forms = parseForms(page.html, page.url);
-    if (forms.some((f) => 'password' in f.fields)) page = await browser.submit(page, { username: ALICE.username, password: ALICE.password });
-    else if (forms.some((f) => f.buttons.some((b) => b.value === 'allow'))) page = await browser.submit(page, {}, { name: 'decision', value: 'allow' });
-    else assert.fail(`unexpected page ${page.status}: ${page.html.slice(0, 300)}`);
-  }
-  const callback = browser.lastExternal;
-  if (!callback?.startsWith(CB)) assert.fail(`expected a redirect back to the front end, got ${callback}`);
-  return oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
+  const { callback } = await signInThroughPages(new Browser(server.url), url.href, CB, ALICE);
+  return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
 }
