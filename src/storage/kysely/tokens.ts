@@ -146,17 +146,5 @@ export function tokenRepo(db: Db): TokenRepo {
         .executeTakeFirst();
       return count(result.numUpdatedRows) > 0;
     },
-
-    /** Counts every token of the grant that was not yet revoked, expired ones included. */
-    async revokeByGrant(tenantId, grantId, now) {
-      const result = await db
-        .updateTable('tokens')
-        .set({ revoked_at: now })
-        .where('tenant_id', '=', tenantId)
-        .where('grant_id', '=', grantId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return count(result.numUpdatedRows);
-    },
   };
 }

@@ -132,8 +132,6 @@ export interface TokenRepo {
   consume(tenantId: string, hash: string, now: number): Promise<ConsumeResult<TokenRecord>>;
   /** True when the token was live and is now revoked. */
   revoke(tenantId: string, hash: string, now: number): Promise<boolean>;
-  /** Revokes every token of the grant. Returns how many rows changed. */
-  revokeByGrant(tenantId: string, grantId: string, now: number): Promise<number>;
 }
 
 export interface SessionRepo {
