@@ -10,7 +10,7 @@ import { InvalidRequest } from '../errors/oauth-error.ts';
 import type { Params } from '../http/params.ts';
 import type { SessionRecord, UserRecord } from '../storage/types.ts';
 import { stylesheetHref } from './assets.ts';
-import { checkSignInForm } from './login-route.ts';
+import { checkSignInForm, refusalMessage } from './login-route.ts';
 import { checkedForm, localeOf, sendPage } from './page-frame.ts';
 import { unsealRef, type RefKind } from './sealed-ref.ts';
 import { currentSession, startSession } from './session.ts';
@@ -50,13 +50,10 @@ export async function signedInUser(ctx: Ctx, request: FastifyRequest): Promise<S
 
 export type SignInResult = ({ ok: true } & SignedIn) | { ok: false; error: string; status: number; username: string };
 
-/** What each refusal of the sign-in form says, in the page's language. */
-const REFUSAL_MESSAGE = { missing: 'loginMissing', throttled: 'loginThrottled', incorrect: 'loginIncorrect' } as const;
-
 /** Checks the sign-in form as the login page does (checkSignInForm), and signs this browser in. */
 export async function signInFromForm(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, params: Params): Promise<SignInResult> {
   const check = await checkSignInForm(ctx, request, reply, params);
-  if (!check.ok) return { ok: false, error: localeOf(request).t[REFUSAL_MESSAGE[check.reason]], status: check.status, username: check.username };
+  if (!check.ok) return { ok: false, error: refusalMessage(localeOf(request), check), status: check.status, username: check.username };
   const session = await startSession(ctx, reply, { sub: check.user.id, amr: ['pwd'], acr: null });
   return { ok: true, session, user: check.user };
 }

@@ -15,6 +15,7 @@ import { accountSelected } from '../endpoints/authorize/decide.ts';
 import { proceed, renderLogin } from '../endpoints/authorize/proceed.ts';
 import { checkedForm } from './page-frame.ts';
 import { unsealRequest } from './sealed-request.ts';
+import { pickLocale, type Locale } from './views/i18n.ts';
 import { startSession } from './session.ts';
 
 /** Verifies a username and password; undefined for any failure, after the same amount of work. */
@@ -52,11 +53,12 @@ export async function checkSignInForm(ctx: Ctx, request: FastifyRequest, reply: 
   return { ok: true, username, user: check.value };
 }
 
-function refusalMessage(refusal: SignInRefusal): string {
-  if (refusal.reason === 'missing') return 'Enter your username and password.';
-  if (refusal.reason === 'incorrect') return 'Incorrect username or password.';
+/** What a refusal of a sign-in form says, in the page's language. */
+export function refusalMessage(locale: Locale, refusal: SignInRefusal): string {
+  if (refusal.reason === 'missing') return locale.t.loginMissing;
+  if (refusal.reason === 'incorrect') return locale.t.loginIncorrect;
   const minutes = Math.max(1, Math.ceil(refusal.retryAfter / 60));
-  return `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return minutes === 1 ? locale.t.loginThrottledOne : locale.t.loginThrottledMany.replace('{n}', String(minutes));
 }
 
 async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -66,7 +68,10 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
   const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
   if (!client) throw new InvalidRequest('unknown client');
   const check = await checkSignInForm(ctx, request, reply, params);
-  if (!check.ok) return renderLogin(ctx, request, reply, req, client, { error: refusalMessage(check), username: check.username, status: check.status });
+  if (!check.ok) {
+    const locale = pickLocale(req.uiLocales, request.headers['accept-language']);
+    return renderLogin(ctx, request, reply, req, client, { error: refusalMessage(locale, check), username: check.username, status: check.status });
+  }
   // One authentication class (password): it satisfies, and records, the acr the client asked for first.
   const session = await startSession(ctx, reply, { sub: check.user.id, amr: ['pwd'], acr: req.acrValues?.[0] ?? null });
   // Signing in is choosing the account: prompt=select_account is answered.

@@ -235,6 +235,16 @@ describe('authorization code flow', () => {
     assert.equal(answers[0], answers[1]);
   });
 
+  it('says why a sign-in failed in the language of the page', async () => {
+    const config = await rp(server, 'web', 'web-secret');
+    const browser = new Browser(server.url);
+    const page = await browser.request((await authorizationUrl(config, { ui_locales: 'de' })).url.href);
+    assert.match(page.html, /<html lang="de"/);
+    const result = await browser.submit(page, { username: 'alice', password: 'wrong password' });
+    assert.equal(result.status, 401);
+    assert.match(result.html, /role="alert"[^>]*>\s*Benutzername oder Passwort ist falsch\./);
+  });
+
   it('refuses a login form without the CSRF token', async () => {
     const config = await rp(server, 'web', 'web-secret');
     const browser = new Browser(server.url);
