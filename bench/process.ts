@@ -72,11 +72,11 @@ export class ServerProcess {
     return (await this.next('ready', START_TIMEOUT_MS)).url;
   }
 
-  async cpu(): Promise<{ usage: NodeJS.CpuUsage; loop: EventLoopUtilization; rss: number }> {
+  async cpu(): Promise<{ usage: NodeJS.CpuUsage; loop: EventLoopUtilization; loopCpuMicros: number | null; rss: number }> {
     const reply = this.next('cpu', 5_000);
     this.child.send({ type: 'cpu' });
-    const { usage, loop, rss } = await reply;
-    return { usage, loop, rss };
+    const { usage, loop, loopCpuMicros, rss } = await reply;
+    return { usage, loop, loopCpuMicros, rss };
   }
 
   async stop(): Promise<void> {

@@ -113,6 +113,8 @@ class Contender {
   /** Milliseconds the server's event loop (its one JavaScript thread) was busy, and in all. */
   serverLoopActiveMs = 0;
   serverLoopTotalMs = 0;
+  /** CPU time of the server's event-loop thread alone (Linux; NaN elsewhere). */
+  serverLoopCpuMicros = 0;
   /** CPU milliseconds the whole machine spent, to tell what other processes took. */
   machineBusyMs = 0;
 
@@ -168,6 +170,7 @@ class Contender {
       this.serverCpuMicros += cpuMicros(serverBefore.usage, serverAfter.usage);
       this.serverLoopActiveMs += serverAfter.loop.active - serverBefore.loop.active;
       this.serverLoopTotalMs += serverAfter.loop.active + serverAfter.loop.idle - (serverBefore.loop.active + serverBefore.loop.idle);
+      this.serverLoopCpuMicros += (serverAfter.loopCpuMicros ?? Number.NaN) - (serverBefore.loopCpuMicros ?? Number.NaN);
       this.slices.push(slice);
       if (slice.errors > 0) this.failure = `${slice.errors} failed round trips, first: ${slice.firstError ?? '?'}`;
     } catch (err) {
@@ -198,6 +201,8 @@ interface Summary {
   serverCpuPercent: number;
   /** Server CPU time (every thread of the child) per successful round trip, in microseconds. */
   serverCpuMicrosPerRoundTrip: number;
+  /** The same for the event-loop thread alone: what bounds a server whose event loop is saturated. */
+  loopCpuMicrosPerRoundTrip: number;
   /** Percent of the time the server's event loop was busy (100: its JavaScript thread is the limit). */
   serverLoopBusyPercent: number;
   clientCpuPercent: number;
@@ -221,6 +226,7 @@ function summary(c: Contender): Summary | undefined {
     phaseLatencyMs: { authorize: summarise(c.samples.authorize), token: summarise(c.samples.token), userinfo: summarise(c.samples.userinfo) },
     serverCpuPercent: (c.serverCpuMicros / 1000 / elapsedMs) * 100,
     serverCpuMicrosPerRoundTrip: completed > 0 ? c.serverCpuMicros / completed : Number.NaN,
+    loopCpuMicrosPerRoundTrip: completed > 0 ? c.serverLoopCpuMicros / completed : Number.NaN,
     serverLoopBusyPercent: c.serverLoopTotalMs > 0 ? (c.serverLoopActiveMs / c.serverLoopTotalMs) * 100 : Number.NaN,
     clientCpuPercent: (c.clientCpuMicros / 1000 / elapsedMs) * 100,
     otherCpuPercent: Math.max(0, ((c.machineBusyMs - (c.serverCpuMicros + c.clientCpuMicros) / 1000) / elapsedMs) * 100),
@@ -302,12 +308,12 @@ function report(contenders: Contender[], cpuCount: number): void {
   const referenceRate = reference ? summaries.get(reference)?.roundTripsPerSecond : undefined;
   const ratio = (s: Summary | undefined) => (s && referenceRate ? s.roundTripsPerSecond / referenceRate : undefined);
 
-  const cells = [['server', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider']];
+  const cells = [['server', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'event loop µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider']];
   const phases = [['per request (queueing included)', 'access token', 'authorize p50', 'token p50', 'userinfo p50']];
   for (const c of contenders) {
     const s = summaries.get(c);
     if (!s) {
-      cells.push([label(c), c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
+      cells.push([label(c), c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
       continue;
     }
     const x = ratio(s);
@@ -321,6 +327,7 @@ function report(contenders: Contender[], cpuCount: number): void {
       String(s.errors),
       `${fixed(s.serverCpuPercent, 0)}%`,
       fixed(s.serverCpuMicrosPerRoundTrip, 0),
+      fixed(s.loopCpuMicrosPerRoundTrip, 0),
       `${fixed(s.serverLoopBusyPercent, 0)}%`,
       `${fixed(s.clientCpuPercent, 0)}%`,
       `${fixed(s.otherCpuPercent, 0)}%`,
@@ -332,8 +339,9 @@ function report(contenders: Contender[], cpuCount: number): void {
   console.log('round trips/s: successful round trips ÷ measured time; rounds min–max: the slowest and fastest round;');
   console.log('CPU: percent of one core used while that server was measured, by the server child, by this client process,');
   console.log('and by every other process on the machine; CPU µs/round trip: the server child\'s CPU time (all its threads)');
-  console.log('per round trip, which moves less with the machine\'s other load; server loop busy: share of that time the');
-  console.log('server\'s event loop was running JavaScript (100% = the server is saturated, which is the point).');
+  console.log('per round trip, which moves less with the machine\'s other load; event loop µs/round trip: the same for');
+  console.log('the event-loop thread alone (Linux); server loop busy: share of that time the server\'s event loop was');
+  console.log('running JavaScript (100% = the server is saturated, which is the point).');
   const warnings = new Set(contenders.flatMap((c) => c.process.log.split('\n').filter((l) => /warn/i.test(l)).map((l) => `${c.spec.id}: ${l.trim()}`)));
   if (warnings.size > 0) console.log(`server warnings (full output in results.json):\n${[...warnings].map((w) => `  ${w.length > 150 ? `${w.slice(0, 147)}…` : w}`).join('\n')}`);
   const noisy = contenders.filter((c) => (summaries.get(c)?.otherCpuPercent ?? 0) > 20);

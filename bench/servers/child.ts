@@ -4,13 +4,14 @@
  * process.cpuUsage() and event loop utilization) and finally sends `stop`. A child whose parent goes away exits.
  */
 
+import { readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export type ParentMessage = { type: 'cpu' } | { type: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; url: string }
-  | { type: 'cpu'; usage: NodeJS.CpuUsage; loop: EventLoopUtilization; rss: number }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage; loop: EventLoopUtilization; loopCpuMicros: number | null; rss: number }
   | { type: 'failed'; message: string };
 
 export interface RunningServer {
@@ -21,6 +22,18 @@ export interface RunningServer {
 function isParentMessage(value: unknown): value is ParentMessage {
   if (typeof value !== 'object' || value === null || !('type' in value)) return false;
   return value.type === 'cpu' || value.type === 'stop';
+}
+
+/**
+ * CPU time of the calling thread (the event loop, when called from JavaScript) in microseconds:
+ * the first field of Linux's /proc/thread-self/schedstat, in nanoseconds. Null elsewhere.
+ */
+function threadCpuMicros(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return null;
+  }
 }
 
 function send(message: ChildMessage): void {
@@ -53,8 +66,9 @@ export async function serveChild(start: () => Promise<RunningServer>): Promise<v
   };
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
-    if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage(), loop: performance.eventLoopUtilization(), rss: process.memoryUsage.rss() });
-    else void stop();
+    if (message.type === 'cpu') {
+      send({ type: 'cpu', usage: process.cpuUsage(), loop: performance.eventLoopUtilization(), loopCpuMicros: threadCpuMicros(), rss: process.memoryUsage.rss() });
+    } else void stop();
   });
   // The parent died or closed the channel: never outlive it.
   process.on('disconnect', () => void stop());
