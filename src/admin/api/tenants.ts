@@ -7,7 +7,6 @@ import { tenantIssuer } from '../../tenancy/registry.ts';
 import { record, tenantOf, type AdminCtx } from '../context.ts';
 import { listResponse, objectBody, one, pageOptions, type ListResponse, type Query } from './pagination.ts';
 
-
 export interface TenantView {
   id: string;
   slug: string;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { CliError, parse, table, withRuntime, type Command } from '../command.ts';
 import { slugProblem } from '../../tenancy/slug.ts';
 
-
 export const tenantsCommand: Command = {
   name: 'tenants',
   summary: 'List or add tenants',
