@@ -30,6 +30,16 @@ export function sessionCases(open: OpenStorage): void {
       assert.equal(await s.findByCookie(tenant, 'nope', NOW), undefined);
     });
 
+    it('findByCookie returns the whole record with its clients, sorted', async () => {
+      const tenant = freshTenant();
+      const s = storage().sessions;
+      const record = sessionRecord(tenant, 'sid', { acr: 'urn:acr:2', amr: ['pwd', 'hwk'], clients: ['c-b', 'c-a', 'c-c'] });
+      await s.insert(record);
+      assert.deepEqual(await s.findByCookie(tenant, 'cookie-sid', NOW), { ...record, clients: ['c-a', 'c-b', 'c-c'] });
+      await s.insert(sessionRecord(tenant, 'alone'));
+      assert.deepEqual((await s.findByCookie(tenant, 'cookie-alone', NOW))?.clients, []);
+    });
+
     it('end: true when live, then false; the ended session stays readable by id', async () => {
       const tenant = freshTenant();
       const s = storage().sessions;
