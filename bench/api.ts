@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { basicAuth, RESOURCES, tokenRequestBody, type ResourceName } from './api-fixtures.ts';
 import { envNumber } from './env.ts';
 import { running, ServerProcess } from './process.ts';
+import { table } from './table.ts';
 
 const settings = {
   connections: envNumber('BENCH_API_CONNECTIONS', 32, 1, 512),
@@ -207,15 +208,6 @@ const total = (results: LoadResult[]) => ({
   failed: results.reduce((a, r) => a + r.failed, 0),
 });
 
-function printTable(header: string[], lines: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(fmt(line));
-  console.log('');
-}
-
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 interface ScalingRow {
@@ -286,23 +278,19 @@ async function main(): Promise<void> {
   await oidcProvider.process.stop();
 
   console.log('');
-  printTable(
-    ['case', 'Portcullis req/s', 'p99 ms', 'oidc-provider req/s', 'p99 ms', 'ratio', 'of ceiling', 'failed'],
-    rows.map((row) => {
-      const a = total(row.portcullis);
-      const b = total(row.oidcProvider);
-      const c = CASES.find((x) => x.id === row.id)!;
-      return [row.label, a.rps.toFixed(0), a.p99.toFixed(0), b.rps.toFixed(0), b.p99.toFixed(0), ratio(a.rps, b.rps), `${((100 * a.rps) / ceilings[c.ceiling]).toFixed(0)}% of ${c.ceiling === 'hello' ? 'hello-world' : 'RS256 sign'}`, `${a.failed}/${b.failed}`];
-    }),
-  );
+  const cases = rows.map((row) => {
+    const a = total(row.portcullis);
+    const b = total(row.oidcProvider);
+    const c = CASES.find((x) => x.id === row.id)!;
+    return [row.label, a.rps.toFixed(0), a.p99.toFixed(0), b.rps.toFixed(0), b.p99.toFixed(0), ratio(a.rps, b.rps), `${((100 * a.rps) / ceilings[c.ceiling]).toFixed(0)}% of ${c.ceiling === 'hello' ? 'hello-world' : 'RS256 sign'}`, `${a.failed}/${b.failed}`];
+  });
+  console.log(`${table([['case', 'Portcullis req/s', 'p99 ms', 'oidc-provider req/s', 'p99 ms', 'ratio', 'of ceiling', 'failed'], ...cases])}\n`);
   if (scalingRows.length > 0) {
-    printTable(
-      ['scaling', 'A req/s', 'B req/s', 'oidc-provider req/s', 'B ÷ A', 'B ÷ oidc-provider', 'failed'],
-      scalingRows.map((row) => {
-        const [a, b, o] = row.results as [ScalingRow['results'][0], ScalingRow['results'][0], ScalingRow['results'][0]];
-        return [`${row.label} (A = ${a.name}, B = ${b.name})`, a.rps.toFixed(0), b.rps.toFixed(0), o.rps.toFixed(0), ratio(b.rps, a.rps), ratio(b.rps, o.rps), `${a.failed}/${b.failed}/${o.failed}`];
-      }),
-    );
+    const scaled = scalingRows.map((row) => {
+      const [a, b, o] = row.results as [ScalingRow['results'][0], ScalingRow['results'][0], ScalingRow['results'][0]];
+      return [`${row.label} (A = ${a.name}, B = ${b.name})`, a.rps.toFixed(0), b.rps.toFixed(0), o.rps.toFixed(0), ratio(b.rps, a.rps), ratio(b.rps, o.rps), `${a.failed}/${b.failed}/${o.failed}`];
+    });
+    console.log(`${table([['scaling', 'A req/s', 'B req/s', 'oidc-provider req/s', 'B ÷ A', 'B ÷ oidc-provider', 'failed'], ...scaled])}\n`);
   }
   console.log(`ceilings (same run): RS256 sign ${ceilings.rs256.toFixed(0)}/s and ES256 sign ${ceilings.es256.toFixed(0)}/s on one core; hello-world Fastify ${ceilings.hello.toFixed(0)} req/s`);
   console.log(`peak RSS under load: Portcullis ${(portcullis.maxRss / 2 ** 20).toFixed(0)} MB, oidc-provider ${(oidcProvider.maxRss / 2 ** 20).toFixed(0)} MB`);

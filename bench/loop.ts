@@ -96,11 +96,10 @@ function header(reply: Reply, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export async function roundTrip(target: Target, expectedSub?: string): Promise<RoundTripResult> {
+/** Step 1: an authorization with the SSO session; the code from the redirect to the client (state checked). */
+export async function authorizeCode(target: Target): Promise<{ code: string; verifier: string }> {
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
-  const t0 = performance.now();
-
   const authz = await http.send(authorizationUrl(target, state, challenge), 'GET', { cookie: target.cookie });
   const location = header(authz, 'location');
   if (authz.status < 300 || authz.status > 399 || !location) throw new Error(`authorize: HTTP ${authz.status}, location ${location ?? 'none'}`);
@@ -109,8 +108,11 @@ export async function roundTrip(target: Target, expectedSub?: string): Promise<R
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`authorize: no code in ${location}`);
   if (callback.searchParams.get('state') !== state) throw new Error('authorize: state mismatch');
-  const t1 = performance.now();
+  return { code, verifier };
+}
 
+/** Step 2: the code redeemed at the token endpoint with client_secret_basic and the PKCE verifier. */
+export async function redeemCode(target: Target, code: string, verifier: string): Promise<TokenResponse> {
   const token = await http.send(
     target.tokenEndpoint,
     'POST',
@@ -124,14 +126,27 @@ export async function roundTrip(target: Target, expectedSub?: string): Promise<R
   const tokenBody = json(token);
   if (token.status !== 200 || !isTokenResponse(tokenBody)) throw new Error(`token: HTTP ${token.status} ${token.body.slice(0, 300)}`);
   if (tokenBody.token_type.toLowerCase() !== 'bearer') throw new Error(`token: token_type ${tokenBody.token_type}`);
-  const t2 = performance.now();
+  return tokenBody;
+}
 
-  const info = await http.send(target.userinfoEndpoint, 'GET', { authorization: `Bearer ${tokenBody.access_token}`, accept: 'application/json' });
+/** Step 3: UserInfo with the access token; its `sub` (checked against `expectedSub` when given). */
+export async function readUserInfo(target: Target, accessToken: string, expectedSub?: string): Promise<string> {
+  const info = await http.send(target.userinfoEndpoint, 'GET', { authorization: `Bearer ${accessToken}`, accept: 'application/json' });
   const infoBody = json(info);
   if (info.status !== 200 || !isRecord(infoBody) || typeof infoBody['sub'] !== 'string') throw new Error(`userinfo: HTTP ${info.status} ${info.body.slice(0, 300)}`);
   if (expectedSub !== undefined && infoBody['sub'] !== expectedSub) throw new Error(`userinfo: sub ${infoBody['sub']}, expected ${expectedSub}`);
+  return infoBody['sub'];
+}
+
+export async function roundTrip(target: Target, expectedSub?: string): Promise<RoundTripResult> {
+  const t0 = performance.now();
+  const { code, verifier } = await authorizeCode(target);
+  const t1 = performance.now();
+  const tokens = await redeemCode(target, code, verifier);
+  const t2 = performance.now();
+  const sub = await readUserInfo(target, tokens.access_token, expectedSub);
   const t3 = performance.now();
-  return { sub: infoBody['sub'], tokens: tokenBody, phases: { authorize: t1 - t0, token: t2 - t1, userinfo: t3 - t2 } };
+  return { sub, tokens, phases: { authorize: t1 - t0, token: t2 - t1, userinfo: t3 - t2 } };
 }
 
 export interface LoopOptions {

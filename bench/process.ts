@@ -10,6 +10,25 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from './servers/child.ts';
 
 const START_TIMEOUT_MS = 60_000;
+
+/** What a server child reports of itself (bench/servers/child.ts). */
+export interface ServerCpu {
+  usage: NodeJS.CpuUsage;
+  loop: EventLoopUtilization;
+  /** CPU time of its event-loop thread (Linux); null elsewhere. */
+  loopCpuMicros: number | null;
+  rss: number;
+}
+
+/** CPU microseconds (user + system) between two readings of process.cpuUsage(). */
+export function cpuMicros(before: NodeJS.CpuUsage, after: NodeJS.CpuUsage): number {
+  return after.user - before.user + (after.system - before.system);
+}
+
+/** The event-loop thread's CPU microseconds between two readings; NaN where it is not known. */
+export function loopCpuMicros(before: ServerCpu, after: ServerCpu): number {
+  return (after.loopCpuMicros ?? Number.NaN) - (before.loopCpuMicros ?? Number.NaN);
+}
 /** BENCH_CPU_PROF=<dir>: every server child writes a V8 CPU profile (.cpuprofile) there when it stops. */
 export const PROFILE_DIR = process.env['BENCH_CPU_PROF'] || undefined;
 
@@ -72,7 +91,7 @@ export class ServerProcess {
     return (await this.next('ready', START_TIMEOUT_MS)).url;
   }
 
-  async cpu(): Promise<{ usage: NodeJS.CpuUsage; loop: EventLoopUtilization; loopCpuMicros: number | null; rss: number }> {
+  async cpu(): Promise<ServerCpu> {
     const reply = this.next('cpu', 5_000);
     this.child.send({ type: 'cpu' });
     const { usage, loop, loopCpuMicros, rss } = await reply;

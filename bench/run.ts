@@ -19,11 +19,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CLIENT, REDIRECT_URI } from './fixtures.ts';
-import { authorizationUrl, emptySamples, pkcePair, roundTrip, runLoop, summarise, type Endpoints, type Latency, type Samples, type SliceResult, type Target } from './loop.ts';
+import { emptySamples, runLoop, summarise, type Latency, type Samples, type SliceResult, type Target } from './loop.ts';
 import { envNumber } from './env.ts';
-import { running, ServerProcess } from './process.ts';
-import { signIn } from './signin.ts';
+import { cpuMicros, loopCpuMicros, running, ServerProcess } from './process.ts';
+import { ssoSessions } from './signin.ts';
+import { fixed, table } from './table.ts';
 
 const OIDC_PROVIDER_VERSION = '9.13.3';
 const HARD_LIMIT_MS = 115_000;
@@ -58,39 +58,9 @@ const SPECS: ServerSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // One contender: a server child, its SSO session, and what was measured
 
-interface Discovery {
-  authorization_endpoint: string;
-  token_endpoint: string;
-  userinfo_endpoint: string;
-}
-
-function isDiscovery(value: unknown): value is Discovery {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v['authorization_endpoint'] === 'string' && typeof v['token_endpoint'] === 'string' && typeof v['userinfo_endpoint'] === 'string';
-}
-
-async function discover(url: string): Promise<Endpoints> {
-  const res = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
-  const body: unknown = await res.json();
-  if (res.status !== 200 || !isDiscovery(body)) throw new Error(`discovery at ${url}: HTTP ${res.status}`);
-  return {
-    authorizationEndpoint: body.authorization_endpoint,
-    tokenEndpoint: body.token_endpoint,
-    userinfoEndpoint: body.userinfo_endpoint,
-    clientId: CLIENT.client_id,
-    clientSecret: CLIENT.client_secret,
-    redirectUri: REDIRECT_URI,
-  };
-}
-
 /** A compact JWS has three dot-separated parts; the opaque tokens of both servers have none. */
 function tokenFormat(accessToken: string): 'jwt' | 'opaque' {
   return accessToken.split('.').length === 3 ? 'jwt' : 'opaque';
-}
-
-function cpuMicros(before: NodeJS.CpuUsage, after: NodeJS.CpuUsage): number {
-  return after.user - before.user + (after.system - before.system);
 }
 
 /** Busy milliseconds of the whole machine, all CPUs together, since boot. */
@@ -131,20 +101,14 @@ class Contender {
   async prepare(): Promise<void> {
     try {
       this.url = await this.process.ready();
-      const endpoints = await discover(this.url);
-      const targets: Target[] = [];
-      for (let i = 0; i < settings.sessions; i++) {
-        const { challenge } = pkcePair();
-        const session = await signIn(this.url, authorizationUrl(endpoints, 'bench-sign-in', challenge), REDIRECT_URI);
-        this.signInPages ??= session.pages;
-        const target: Target = { ...endpoints, cookie: session.cookie };
-        const first = await roundTrip(target, this.sub);
+      const sessions = await ssoSessions(this.url, settings.sessions);
+      for (const first of sessions.firstRoundTrips) {
         const format = tokenFormat(first.tokens.access_token);
         if (format !== this.spec.accessToken) throw new Error(`expected ${this.spec.accessToken} access tokens, got ${format}`);
-        this.sub = first.sub;
-        targets.push(target);
       }
-      this.targets = targets;
+      this.signInPages = sessions.pages;
+      this.sub = sessions.firstRoundTrips[0]?.sub ?? '';
+      this.targets = sessions.targets;
     } catch (err) {
       this.fail(err);
     }
@@ -170,7 +134,7 @@ class Contender {
       this.serverCpuMicros += cpuMicros(serverBefore.usage, serverAfter.usage);
       this.serverLoopActiveMs += serverAfter.loop.active - serverBefore.loop.active;
       this.serverLoopTotalMs += serverAfter.loop.active + serverAfter.loop.idle - (serverBefore.loop.active + serverBefore.loop.idle);
-      this.serverLoopCpuMicros += (serverAfter.loopCpuMicros ?? Number.NaN) - (serverBefore.loopCpuMicros ?? Number.NaN);
+      this.serverLoopCpuMicros += loopCpuMicros(serverBefore, serverAfter);
       this.slices.push(slice);
       if (slice.errors > 0) this.failure = `${slice.errors} failed round trips, first: ${slice.firstError ?? '?'}`;
     } catch (err) {
@@ -235,17 +199,6 @@ function summary(c: Contender): Summary | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-function fixed(n: number | undefined, digits: number): string {
-  return n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const line = (r: string[]) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
-  const [head, ...body] = rows;
-  return [line(head ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
 
 function gitRevision(): string | undefined {
   try {
@@ -335,7 +288,7 @@ function report(contenders: Contender[], cpuCount: number): void {
     ]);
     phases.push([label(c), c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
   }
-  console.log(`\n${table(cells)}\n\n${table(phases)}\n`);
+  console.log(`\n${table(cells, 2)}\n\n${table(phases, 2)}\n`);
   console.log('round trips/s: successful round trips ÷ measured time; rounds min–max: the slowest and fastest round;');
   console.log('CPU: percent of one core used while that server was measured, by the server child, by this client process,');
   console.log('and by every other process on the machine; CPU µs/round trip: the server child\'s CPU time (all its threads)');
