@@ -23,6 +23,8 @@ export function tenantCtx(request: FastifyRequest): Ctx {
   return request.ctx;
 }
 
+const contexts = new WeakMap<Tenant, Ctx>();
+
 /**
  * One context per tenant record, made on its first request: building it copies every service,
  * which is not worth doing per request. A tenant changed through the admin API or the CLI is a
@@ -36,7 +38,6 @@ export function contextFor(services: Services, tenant: Tenant): Ctx {
   }
   return ctx;
 }
-const contexts = new WeakMap<Tenant, Ctx>();
 
 export function registerTenantScopes(app: FastifyInstance, services: Services, registry: TenantRegistry, routes: readonly RouteRegistrar[]): void {
   const scope = (prefix: string) => async (scoped: FastifyInstance) => {

@@ -12,10 +12,10 @@ import { dummyHash, verifyPassword } from '../security/password.ts';
 import { loginThrottle } from '../security/login-throttle.ts';
 import type { UserRecord } from '../storage/types.ts';
 import { accountSelected } from '../endpoints/authorize/decide.ts';
-import { proceed, renderLogin } from '../endpoints/authorize/proceed.ts';
+import { proceed, renderLogin, requestLocale } from '../endpoints/authorize/proceed.ts';
 import { checkedForm } from './page-frame.ts';
 import { unsealRequest } from './sealed-request.ts';
-import { pickLocale, type Locale } from './views/i18n.ts';
+import type { Locale } from './views/i18n.ts';
 import { startSession } from './session.ts';
 
 /** Verifies a username and password; undefined for any failure, after the same amount of work. */
@@ -68,10 +68,7 @@ async function login(request: FastifyRequest, reply: FastifyReply): Promise<Fast
   const client = await ctx.storage.clients.get(ctx.tenant.id, req.clientId);
   if (!client) throw new InvalidRequest('unknown client');
   const check = await checkSignInForm(ctx, request, reply, params);
-  if (!check.ok) {
-    const locale = pickLocale(req.uiLocales, request.headers['accept-language']);
-    return renderLogin(ctx, request, reply, req, client, { error: refusalMessage(locale, check), username: check.username, status: check.status });
-  }
+  if (!check.ok) return renderLogin(ctx, request, reply, req, client, { error: refusalMessage(requestLocale(request, req), check), username: check.username, status: check.status });
   // One authentication class (password): it satisfies, and records, the acr the client asked for first.
   const session = await startSession(ctx, reply, { sub: check.user.id, amr: ['pwd'], acr: req.acrValues?.[0] ?? null });
   // Signing in is choosing the account: prompt=select_account is answered.

@@ -82,6 +82,7 @@ describe('admin API: keys, consents, sessions, initial access tokens, deliveries
     for (const limit of ['0', '501', 'ten']) {
       const refused = await call('GET', `/tenants/default/deliveries?limit=${limit}`);
       assert.equal(refused.status, 400, `limit=${limit}`);
+      assert.equal(refused.body['error'], 'invalid_request', `limit=${limit}`);
     }
 
     // A delivery that ran out of attempts can be retried.

@@ -49,8 +49,7 @@ export async function getTenant(actx: AdminCtx, ref: string): Promise<TenantView
 export async function createTenant(actx: AdminCtx, body: unknown): Promise<TenantView> {
   if (actx.principal.tenants !== 'all') throw new InsufficientScope('only global administrators create tenants');
   const fields = objectBody(body);
-  const slug = fields['slug'];
-  if (typeof slug !== 'string') throw new InvalidRequest('slug must be a string');
+  const slug = typeof fields['slug'] === 'string' ? fields['slug'] : '';
   const problem = slugProblem(slug);
   if (problem) throw new InvalidRequest(`slug ${problem}`);
   const name = nameOf(fields, slug);

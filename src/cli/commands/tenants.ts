@@ -8,12 +8,11 @@ export const tenantsCommand: Command = {
   usage: ['portcullis tenants list [--config FILE]', 'portcullis tenants add SLUG [--name NAME] [--config FILE]'].join('\n'),
   async run(argv, io) {
     const { values, positionals } = parse(argv, { name: { type: 'string' } });
-    const [action, slug] = positionals;
+    const [action, slug = ''] = positionals;
     if (action !== 'list' && action !== 'add') throw new CliError('expected `tenants list` or `tenants add SLUG`');
     return withRuntime(values.config, io, async (rt) => {
       const { storage, keys, now } = rt.services;
       if (action === 'add') {
-        if (!slug) throw new CliError('expected `tenants add SLUG`');
         const problem = slugProblem(slug);
         if (problem) throw new CliError(`SLUG ${problem}`);
         if (await storage.tenants.getBySlug(slug)) throw new CliError(`tenant ${slug} already exists`);

@@ -9,7 +9,7 @@ import { InvalidRequestUri, OAuthError } from '../../errors/oauth-error.ts';
 import { clientViewOf, formFrame, renderConsentFor, renderLoginFor, sendPage, type FormTarget, type PageOptions } from '../../interaction/page-frame.ts';
 import { sealRequest } from '../../interaction/sealed-request.ts';
 import { currentSession } from '../../interaction/session.ts';
-import { pickLocale } from '../../interaction/views/i18n.ts';
+import { pickLocale, type Locale } from '../../interaction/views/i18n.ts';
 import { selectAccountPage } from '../../interaction/views/pages.ts';
 import type { ClientRecord, SessionRecord, UserRecord } from '../../storage/types.ts';
 import { decide, type DecideOptions } from './decide.ts';
@@ -23,9 +23,14 @@ export function targetOf(req: AuthorizationRequest): ResponseTarget {
   return target;
 }
 
+/** The language of this authorization request's pages: its `ui_locales`, else the browser's. */
+export function requestLocale(request: FastifyRequest, req: AuthorizationRequest): Locale {
+  return pickLocale(req.uiLocales, request.headers['accept-language']);
+}
+
 /** A form of this authorization request: its locale, and the request sealed in the form. */
 function targetFor(ctx: Ctx, request: FastifyRequest, req: AuthorizationRequest, action: string): Required<FormTarget> {
-  return { action, hidden: { request: sealRequest(ctx, req) }, locale: pickLocale(req.uiLocales, request.headers['accept-language']) };
+  return { action, hidden: { request: sealRequest(ctx, req) }, locale: requestLocale(request, req) };
 }
 
 export function renderLogin(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req: AuthorizationRequest, client: ClientRecord, options: PageOptions = {}): FastifyReply {
