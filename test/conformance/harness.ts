@@ -9,7 +9,8 @@ import { it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { Browser } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { ALICE, API, basic, BYE, CB, postForm, signIn, TOKEN_EXCHANGE, type Arrival } from '../interop/support.ts';
+import type { SignedIn } from '../helpers/sign-in.ts';
+import { ALICE, API, basic, BYE, CB, postForm, signIn, TOKEN_EXCHANGE } from '../interop/support.ts';
 
 export { ALICE, API, basic, BYE, CB, postForm, TOKEN_EXCHANGE };
 
@@ -68,17 +69,17 @@ export class Visitor {
   }
 
   /** Runs an authorization request for `rp` (defaults filled in) through the pages. */
-  async authorize(params: Record<string, string> = {}, redirectUri = CB): Promise<Arrival> {
+  async authorize(params: Record<string, string> = {}, redirectUri = CB): Promise<SignedIn> {
     const base: Record<string, string> = { client_id: 'rp', redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state: 'st-1', nonce: 'n-1' };
     return signIn(this.browser, this.url({ ...base, ...params }), redirectUri, this.who);
   }
 
   /** A fresh code for `rp` with PKCE; returns the code, its verifier and the whole arrival. */
-  async code(params: Record<string, string> = {}): Promise<{ code: string; verifier: string; arrival: Arrival }> {
+  async code(params: Record<string, string> = {}): Promise<{ code: string; verifier: string; arrival: SignedIn }> {
     const { verifier, challenge } = pkce();
     const arrival = await this.authorize({ code_challenge: challenge, code_challenge_method: 'S256', ...params });
     const code = arrival.params.get('code');
-    assert.ok(code, `a code: ${arrival.url.href}`);
+    assert.ok(code, `a code: ${arrival.callback.href}`);
     return { code, verifier, arrival };
   }
 

@@ -44,7 +44,7 @@ describe('conformance: OpenID Connect Core 1.0', () => {
     const { code, verifier } = await bob.code();
     const hint = String((await bob.redeem(code, verifier)).body['id_token']);
     const arrival = await visitor.authorize({ prompt: 'none', id_token_hint: hint, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-    assert.ok(['login_required', 'interaction_required', 'account_selection_required'].includes(arrival.params.get('error') ?? ''), arrival.url.href);
+    assert.ok(['login_required', 'interaction_required', 'account_selection_required'].includes(arrival.params.get('error') ?? ''), arrival.callback.href);
   });
 
   requirement('OIDC Core', '§3.1.2.1', 'prompt=none combined with another value is invalid_request', async () => {

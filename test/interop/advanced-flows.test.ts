@@ -126,7 +126,7 @@ describe('interop: device, CIBA, PAR and DPoP', () => {
     const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: CB, scope: 'openid profile', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
     assert.ok(url.searchParams.get('request_uri')?.startsWith('urn:ietf:params:oauth:request_uri:'));
     const arrival = await signIn(new Browser(server.url), url);
-    const tokens = await oidc.authorizationCodeGrant(config, arrival.url, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, arrival.callback, { pkceCodeVerifier: verifier, expectedState: state });
     assert.ok(tokens.claims()?.sub);
   });
 
@@ -140,7 +140,7 @@ describe('interop: device, CIBA, PAR and DPoP', () => {
     const url = new URL(as.authorization_endpoint ?? '');
     url.search = new URLSearchParams({ client_id: 'par-app', request_uri: pushed.request_uri }).toString();
     const arrival = await signIn(new Browser(server.url), url);
-    const code = oauth.validateAuthResponse(as, client, arrival.url, oauth.expectNoState);
+    const code = oauth.validateAuthResponse(as, client, arrival.callback, oauth.expectNoState);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, code, CB, verifier, INSECURE), { expectedNonce: 'n-par', requireIdToken: true });
     assert.ok(oauth.getValidatedIdTokenClaims(tokens)?.sub);
   });
@@ -152,7 +152,7 @@ describe('interop: device, CIBA, PAR and DPoP', () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid profile offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'd' });
     const arrival = await signIn(new Browser(server.url), url);
-    const tokens = await oidc.authorizationCodeGrant(config, arrival.url, { pkceCodeVerifier: verifier, expectedState: 'd' }, undefined, { DPoP });
+    const tokens = await oidc.authorizationCodeGrant(config, arrival.callback, { pkceCodeVerifier: verifier, expectedState: 'd' }, undefined, { DPoP });
     assert.equal(tokens.token_type, 'dpop');
     const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
     assert.deepEqual(decodeJwt(tokens.access_token)['cnf'], { jkt });
@@ -173,7 +173,7 @@ describe('interop: device, CIBA, PAR and DPoP', () => {
     const url = new URL(as.authorization_endpoint ?? '');
     url.search = new URLSearchParams({ client_id: 'dpop-app', redirect_uri: CB, response_type: 'code', scope: 'openid', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', nonce: 'n-d' }).toString();
     const arrival = await signIn(new Browser(server.url), url);
-    const code = oauth.validateAuthResponse(as, client, arrival.url, oauth.expectNoState);
+    const code = oauth.validateAuthResponse(as, client, arrival.callback, oauth.expectNoState);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, code, CB, verifier, { ...INSECURE, DPoP }), { expectedNonce: 'n-d' });
     assert.equal(tokens.token_type, 'dpop');
     const claims = oauth.getValidatedIdTokenClaims(tokens);

@@ -48,8 +48,8 @@ describe('interop: Python Authlib', () => {
     const url = new URL(String(start['url']));
     assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
     const arrival = await signIn(new Browser(server.url), url);
-    assert.ok(arrival.params.get('code'), `a code came back: ${arrival.url.href}`);
-    const result = await python({ op: 'code', ...base, callback: arrival.url.href, state: start['state'], verifier: start['verifier'], nonce: start['nonce'] });
+    assert.ok(arrival.params.get('code'), `a code came back: ${arrival.callback.href}`);
+    const result = await python({ op: 'code', ...base, callback: arrival.callback.href, state: start['state'], verifier: start['verifier'], nonce: start['nonce'] });
     assert.equal(result['oauth_error'], undefined, JSON.stringify(result));
     return result;
   }

@@ -37,7 +37,7 @@ describe('interop: oauth4webapi 3', () => {
       code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     }).toString();
     const arrival = await signIn(browser, url);
-    const params = oauth.validateAuthResponse(as, client, arrival.url, state);
+    const params = oauth.validateAuthResponse(as, client, arrival.callback, state);
     const res = await oauth.authorizationCodeGrantRequest(as, client, auth, params, CB, verifier, INSECURE);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, res, { expectedNonce: nonce, requireIdToken: true });
     const claims = oauth.getValidatedIdTokenClaims(tokens);
@@ -123,7 +123,7 @@ describe('interop: oauth4webapi 3', () => {
       code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     }).toString();
     const arrival = await signIn(new Browser(server.url), url);
-    const params = await oauth.validateCodeIdTokenResponse(as, client, arrival.url, nonce, state, undefined, INSECURE);
+    const params = await oauth.validateCodeIdTokenResponse(as, client, arrival.callback, nonce, state, undefined, INSECURE);
     const res = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretBasic('hybrid-secret'), params, CB, verifier, INSECURE);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, res, { expectedNonce: nonce, requireIdToken: true });
     assert.ok(oauth.getValidatedIdTokenClaims(tokens)?.sub);

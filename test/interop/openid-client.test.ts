@@ -29,7 +29,7 @@ describe('interop: openid-client 6', () => {
   async function codeFlow(config: oidc.Configuration, scope = 'openid profile email offline_access', browser = new Browser(server.url)) {
     const { url, verifier, state, nonce } = await codeFlowStart(config, CB, { scope });
     const arrival = await signIn(browser, url);
-    const tokens = await oidc.authorizationCodeGrant(config, arrival.url, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const tokens = await oidc.authorizationCodeGrant(config, arrival.callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     return { tokens, arrival, browser };
   }
 
@@ -118,7 +118,7 @@ describe('interop: openid-client 6', () => {
     const state = oidc.randomState();
     const arrival = await signIn(browser, oidc.buildAuthorizationUrl(implicit, { redirect_uri: CB, scope: 'openid profile', nonce, state }));
     assert.equal(arrival.mode, 'fragment');
-    const claims = await oidc.implicitAuthentication(implicit, arrival.url, nonce, { expectedState: state });
+    const claims = await oidc.implicitAuthentication(implicit, arrival.callback, nonce, { expectedState: state });
     assert.equal(claims.aud, 'hybrid');
 
     const hybrid = await configure('hybrid', oidc.ClientSecretBasic('hybrid-secret'));
@@ -130,7 +130,7 @@ describe('interop: openid-client 6', () => {
       oidc.buildAuthorizationUrl(hybrid, { redirect_uri: CB, scope: 'openid email', nonce: hybridNonce, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }),
     );
     assert.ok(back.params.get('id_token') && back.params.get('code'));
-    const tokens = await oidc.authorizationCodeGrant(hybrid, back.url, { pkceCodeVerifier: verifier, expectedNonce: hybridNonce, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(hybrid, back.callback, { pkceCodeVerifier: verifier, expectedNonce: hybridNonce, expectedState: state });
     assert.equal(tokens.claims()?.sub, claims.sub);
   });
 

@@ -64,11 +64,7 @@ export async function startInteropServer(): Promise<{ server: TestServer; key: C
   return { server, key };
 }
 
-/** What reached the redirect URI; `url` is where the user agent was sent (for form_post, the redirect URI). */
-export type Arrival = SignedIn & { url: URL };
-
 /** Follows `start` through login, consent and account selection; returns what reached the redirect URI. */
-export async function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: Credentials = ALICE): Promise<Arrival> {
-  const signed = await signInThroughPages(browser, String(start), redirectUri, who);
-  return { ...signed, url: signed.callback };
+export function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: Credentials = ALICE): Promise<SignedIn> {
+  return signInThroughPages(browser, String(start), redirectUri, who);
 }
