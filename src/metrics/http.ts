@@ -9,30 +9,39 @@ import { observeLogins } from '../security/login-throttle.ts';
 import { metricsText } from './collect.ts';
 import { collectProcessMetrics, httpDuration, httpRequests, logins, observeStorage, tokensIssued } from './registry.ts';
 
+/**
+ * The labelled series under `key`, made on first use: prom-client would otherwise build and
+ * hash the label set on every request. Keys are made of bounded label values only.
+ */
+function series<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = make();
+    cache.set(key, found);
+  }
+  return found;
+}
+
 export function metricsRoutes(app: FastifyInstance, services: Services): void {
   collectProcessMetrics();
   observeStorage(services.storage);
   observeLogins((ok) => logins.inc({ result: ok ? 'success' : 'failure' }));
 
-  // The labelled series of each route, method and status, looked up once: prom-client would
-  // otherwise build and hash the label set on every request.
-  const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  const requests = new Map<string, { inc(): void }>();
+  const durations = new Map<string, { observe(value: number): void }>();
+  const issued = new Map<string, { inc(): void }>();
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern (`/t/:tenant/token`), never the raw path: label values stay few.
     const route = request.routeOptions.url ?? 'unmatched';
     const method = request.method;
-    const status = reply.statusCode;
-    const key = `${status} ${method} ${route}`;
-    let entry = series.get(key);
-    if (!entry) {
-      entry = { requests: httpRequests.labels({ route, method, status: String(status) }), duration: httpDuration.labels({ route, method }) };
-      series.set(key, entry);
-    }
-    entry.requests.inc();
-    entry.duration.observe(reply.elapsedTime / 1000);
-    if (status === 200 && method === 'POST' && route.endsWith('/token') && request.body instanceof Params) {
+    const status = String(reply.statusCode);
+    series(requests, `${status} ${method} ${route}`, () => httpRequests.labels({ route, method, status })).inc();
+    series(durations, `${method} ${route}`, () => httpDuration.labels({ route, method })).observe(reply.elapsedTime / 1000);
+    // Only a 200 counts, so grant_type is one the server supports.
+    if (status === '200' && method === 'POST' && route.endsWith('/token') && request.body instanceof Params) {
       const grantType = request.body.get('grant_type');
-      if (grantType) tokensIssued.inc({ grant_type: grantType, tenant: request.ctx?.tenant.slug ?? '' });
+      const tenant = request.ctx?.tenant.slug ?? '';
+      if (grantType) series(issued, `${grantType} ${tenant}`, () => tokensIssued.labels({ grant_type: grantType, tenant })).inc();
     }
     done();
   });
