@@ -1,6 +1,6 @@
 import type { AuthorizationCodeRecord, CodeRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import { consumeOutcome, prepared, type Db } from './util.ts';
+import { consumeOutcome, prepared, preparedInsert, type Db } from './util.ts';
 import { batchedInsert } from './batch.ts';
 
 function toRecord(row: Row<'codes'>): AuthorizationCodeRecord {
@@ -39,6 +39,7 @@ function toRow(code: AuthorizationCodeRecord): Row<'codes'> {
 
 /** Authorization codes, keyed by (tenant, sha256 of the code). */
 export function codeRepo(db: Db): CodeRepo {
+  const insertRows = preparedInsert(db, 'codes');
   const consumeUnused = prepared(db, (db, arg) =>
     db
       .updateTable('codes')
@@ -50,9 +51,7 @@ export function codeRepo(db: Db): CodeRepo {
       .returningAll(),
   );
   return {
-    insert: batchedInsert<AuthorizationCodeRecord>(async (codes) => {
-      await db.insertInto('codes').values(codes.map(toRow)).execute();
-    }),
+    insert: batchedInsert<AuthorizationCodeRecord>((codes) => insertRows(codes.map(toRow))),
 
     /**
      * The UPDATE is the whole decision: the database lets exactly one concurrent caller

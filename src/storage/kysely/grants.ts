@@ -1,6 +1,6 @@
 import type { GrantRecord, GrantRepo } from '../types.ts';
 import type { Row } from './db.ts';
-import { fromJson, fromJsonOrNull, prepared, toJson, toJsonOrNull } from './util.ts';
+import { fromJson, fromJsonOrNull, prepared, preparedInsert, toJson, toJsonOrNull } from './util.ts';
 import type { Db } from './util.ts';
 import { batchedInsert } from './batch.ts';
 
@@ -44,11 +44,10 @@ function toRow(grant: GrantRecord): Row<'grants'> {
 
 /** Grants, keyed by (tenant, id). An absent `claims` parameter reads back as null. */
 export function grantRepo(db: Db): GrantRepo {
+  const insertRows = preparedInsert(db, 'grants');
   const byId = prepared(db, (db, arg) => db.selectFrom('grants').selectAll().where('tenant_id', '=', arg(0)).where('id', '=', arg(1)));
   return {
-    insert: batchedInsert<GrantRecord>(async (grants) => {
-      await db.insertInto('grants').values(grants.map(toRow)).execute();
-    }),
+    insert: batchedInsert<GrantRecord>((grants) => insertRows(grants.map(toRow))),
 
     async get(tenantId, id) {
       const [row] = await byId(tenantId, id);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type KyselyPlugin } from 'kysely';
-import { prepared, type Db } from './util.ts';
+import { prepared, preparedInsert, type Db } from './util.ts';
 
 interface Items {
   items: { tenant_id: string; id: string; n: number; note: string | null };
@@ -69,5 +69,22 @@ describe('prepared', () => {
     assert.equal((await query('a')).length, 2);
     assert.equal((await query('b')).length, 1);
     assert.equal(seen, before + 2);
+  });
+});
+
+describe('preparedInsert', () => {
+  it('writes each row of every batch size with its own values, with or without a plugin', async () => {
+    const passThrough: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => args.result };
+    for (const plugins of [[], [passThrough]]) {
+      const db = open(plugins);
+      await seed(db);
+      const insert = preparedInsert(asDb(db), 'items' as never) as (rows: Items['items'][]) => Promise<void>;
+      const rows = (tenant: string, size: number) => Array.from({ length: size }, (_, i) => ({ tenant_id: tenant, id: String(i), n: i * 10, note: i % 2 ? `note ${i}` : null }));
+      for (const [tenant, size] of [['c', 3], ['d', 1], ['e', 3], ['f', 2]] as const) await insert(rows(tenant, size));
+      await insert([]);
+      for (const [tenant, size] of [['c', 3], ['d', 1], ['e', 3], ['f', 2]] as const) {
+        assert.deepEqual(await db.selectFrom('items').selectAll().where('tenant_id', '=', tenant).orderBy('id').execute(), rows(tenant, size));
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { TokenKind, TokenLookup, TokenRecord, TokenRepo } from '../types.ts';
 import type { Row } from './db.ts';
 import { batchedInsert } from './batch.ts';
-import { consumeOutcome, count, fromJson, prepared, toJson } from './util.ts';
+import { consumeOutcome, count, fromJson, prepared, preparedInsert, toJson } from './util.ts';
 import { toRecord as grantRecord } from './grants.ts';
 import type { Db } from './util.ts';
 
@@ -47,6 +47,7 @@ function toRow(token: TokenRecord): Row<'tokens'> {
 
 /** Access and refresh tokens, keyed by (tenant, hash). Inserts are group-committed (batch.ts). */
 export function tokenRepo(db: Db): TokenRepo {
+  const insertRows = preparedInsert(db, 'tokens');
   const findByHash = prepared(db, (db, arg) =>
     db
       .selectFrom('tokens')
@@ -71,9 +72,7 @@ export function tokenRepo(db: Db): TokenRepo {
       .where('tokens.hash', '=', arg(1)),
   );
   return {
-    insert: batchedInsert<TokenRecord>(async (tokens) => {
-      await db.insertInto('tokens').values(tokens.map(toRow)).execute();
-    }),
+    insert: batchedInsert<TokenRecord>((tokens) => insertRows(tokens.map(toRow))),
 
     /** The token with its grant (null when it has none or the grant row is gone), in one read. */
     async find(tenantId, hash) {

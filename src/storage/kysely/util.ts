@@ -1,6 +1,6 @@
 /** Small helpers shared by the Kysely repositories. */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import type { Database } from './db.ts';
+import type { Database, Row } from './db.ts';
 import type { ConsumeResult, ListOptions, Page } from '../types.ts';
 
 export type Db = Kysely<Database>;
@@ -94,5 +94,31 @@ export function prepared<O>(db: Db, build: (db: Db, arg: Arg) => Compilable<O>):
   return async (...args) => {
     const query: CompiledQuery<O> = { ...compiled, parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])) };
     return (await db.executeQuery(query)).rows;
+  };
+}
+
+/**
+ * A multi-row INSERT of whole rows into `table`, compiled once per row count (see `prepared`):
+ * the group-committed inserts (batch.ts) write between 1 and 64 rows at a time, and building
+ * and compiling the statement cost more than binding its values. Every row must have the
+ * columns of the first row ever inserted, in the same order, as the repositories' `toRow` give.
+ */
+export function preparedInsert<T extends keyof Database & string>(db: Db, table: T): (rows: Row<T>[]) => Promise<void> {
+  const bySize = new Map<number, (...args: unknown[]) => Promise<unknown[]>>();
+  let columns: string[] | undefined;
+  return async (rows) => {
+    if (rows.length === 0) return;
+    columns ??= Object.keys(rows[0] as object);
+    const names = columns;
+    let insert = bySize.get(rows.length);
+    if (!insert) {
+      const size = rows.length;
+      insert = prepared(db, (db, arg) => {
+        const values = Array.from({ length: size }, (_, r) => Object.fromEntries(names.map((name, c) => [name, arg(r * names.length + c)])));
+        return db.insertInto(table).values(values as never);
+      });
+      bySize.set(size, insert);
+    }
+    await insert(...rows.flatMap((row) => names.map((name) => (row as Record<string, unknown>)[name])));
   };
 }

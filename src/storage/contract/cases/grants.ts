@@ -20,6 +20,21 @@ export function grantCases(open: OpenStorage): void {
       assert.deepEqual(await g.get(tenant, 'g2'), sparse);
     });
 
+    it('rows inserted together, in batches of different sizes, each round-trip', async () => {
+      const tenant = freshTenant();
+      const { grants, tokens } = storage();
+      const batches = [3, 1, 3, 2].map((size, b) =>
+        Array.from({ length: size }, (_, i) => grantRecord(tenant, `g${b}-${i}`, { sub: i % 2 ? null : `user-${b}-${i}`, scope: `openid s${b}${i}`, sid: i % 2 ? `sid-${i}` : null })),
+      );
+      for (const batch of batches) await Promise.all(batch.map((g) => grants.insert(g)));
+      for (const g of batches.flat()) assert.deepEqual(await grants.get(tenant, g.id), g);
+
+      // A duplicate key in a batch fails its own caller only; the other rows are written.
+      const results = await Promise.allSettled(['t1', 't1', 't2'].map((hash) => tokens.insert(tokenRecord(tenant, hash, { grantId: 'g0-0' }))));
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.equal((await tokens.find(tenant, 't2'))?.grantId, 'g0-0');
+    });
+
     it('revoke revokes the grant and every token under it, once', async () => {
       const tenant = freshTenant();
       const { grants, tokens } = storage();
