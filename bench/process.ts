@@ -31,6 +31,8 @@ export function loopCpuMicros(before: ServerCpu, after: ServerCpu): number {
 }
 /** BENCH_CPU_PROF=<dir>: every server child writes a V8 CPU profile (.cpuprofile) there when it stops. */
 export const PROFILE_DIR = process.env['BENCH_CPU_PROF'] || undefined;
+/** BENCH_PERF_MAP=1: every server child writes /tmp/perf-<pid>.map, so that Linux `perf` names its JavaScript frames. */
+const PERF_MAP = process.env['BENCH_PERF_MAP'] === '1';
 
 export class ServerProcess {
   readonly child: ChildProcess;
@@ -40,7 +42,7 @@ export class ServerProcess {
 
   constructor(script: string, args: string[]) {
     this.child = fork(fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), args, {
-      execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+      execArgv: ['--import', 'tsx', ...(PERF_MAP ? ['--perf-basic-prof'] : []), ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

@@ -13,7 +13,7 @@
  * (5 s per server), BENCH_ROUNDS (5), BENCH_SESSIONS (SSO sessions, each from its own
  * interactive sign-in, shared out among the workers; default one per worker), BENCH_ONLY
  * (comma-separated row ids: portcullis-jwt, portcullis-opaque, oidc-provider), BENCH_CPU_PROF
- * (a directory: CPU profiles of the servers).
+ * (a directory: CPU profiles of the servers), BENCH_PERF_MAP=1 (symbol maps for Linux `perf`).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
