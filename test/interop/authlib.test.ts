@@ -5,34 +5,19 @@
  * AUTHLIB_PYTHON (CI sets /usr/bin/python3, Debian's, where python3-authlib lives).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { Browser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { ALICE, API, CB, signIn, startInteropServer, type ClientKey } from './support.ts';
+import { ALICE, API, CB, runStep, signIn, startInteropServer, type ClientKey, type Json } from './support.ts';
 
 const PYTHON = process.env['AUTHLIB_PYTHON'] ?? '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./authlib/rp.py', import.meta.url));
 
-type Json = Record<string, unknown>;
-
-/** Runs one step of the Python relying party; fails with its stderr when it crashes. */
+/** Runs one step of the Python relying party. */
 function python(args: Json): Promise<Json> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${PYTHON} ${SCRIPT} exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(out) as Json);
-    });
-    child.stdin.end(JSON.stringify(args));
-  });
+  return runStep(PYTHON, [SCRIPT], args);
 }
 
 describe('interop: Python Authlib', () => {

@@ -20,12 +20,11 @@ import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { postForm, basic } from '../helpers/http.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
 import { ALICE } from '../helpers/users.ts';
+import type { Json } from './support.ts';
 
 const APACHE2 = process.env['APACHE2'] ?? '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';
 const SECRET = 'apache-secret-0123456789abcdef';
-
-type Json = Record<string, unknown>;
 
 /** Resolves once something accepts TCP connections on the port. */
 async function listening(port: number, ms = 15_000): Promise<void> {

@@ -3,6 +3,7 @@
  * flow, a protected resource), and a user agent that signs in through the pages and hands back
  * whatever the client's redirect URI received, wherever the response mode put it.
  */
+import { spawn } from 'node:child_process';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Browser } from '../helpers/browser.ts';
 import { basic, postForm } from '../helpers/http.ts';
@@ -67,4 +68,26 @@ export async function startInteropServer(): Promise<{ server: TestServer; key: C
 /** Follows `start` through login, consent and account selection; returns what reached the redirect URI. */
 export function signIn(browser: Browser, start: string | URL, redirectUri = CB, who: Credentials = ALICE): Promise<SignedIn> {
   return signInThroughPages(browser, String(start), redirectUri, who);
+}
+
+export type Json = Record<string, unknown>;
+
+/**
+ * Runs one step of a relying party written in another language: `input` as JSON on its stdin,
+ * its stdout parsed as JSON. Fails with the end of its stderr when it exits non-zero.
+ */
+export function runStep(command: string, argv: string[], input: Json): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${[command, ...argv].join(' ')} exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(out) as Json);
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
 }
