@@ -2,9 +2,10 @@
  * Interoperability with an OpenID Certified relying party that is a web server module, not a
  * library: Apache httpd with mod_auth_openidc (Debian's libapache2-mod-auth-openidc) protecting
  * a directory, driven by headless Chromium. It signs in (code + PKCE S256, client_secret_basic,
- * ID token and UserInfo), refreshes through its refresh hook, and logs out both ways:
- * back-channel (Portcullis's logout token ends the module's session) and RP-initiated (the
- * module sends `id_token_hint`). The module reports its session at `redirect_uri?info=json`.
+ * ID token and UserInfo), refreshes through its refresh hook, and logs out every way:
+ * back-channel (Portcullis's logout token ends the module's session), front-channel (the
+ * signed-out page loads the module's logout URI with `iss` and `sid`; a second virtual host
+ * signs in as a second client for this) and RP-initiated (the module sends `id_token_hint`). The module reports its session at `redirect_uri?info=json`.
  * APACHE2 names the httpd binary (default /usr/sbin/apache2); this suite never skips.
  */
 import assert from 'node:assert/strict';
@@ -43,10 +44,14 @@ async function listening(port: number, ms = 15_000): Promise<void> {
   }
 }
 
-function httpdConf(dir: string, port: number, issuer: string): string {
-  const rp = `http://127.0.0.1:${port}`;
-  return `ServerName 127.0.0.1
-Listen 127.0.0.1:${port}
+/** One protected site: a virtual host on its own port, signing in as its own client. */
+interface Site {
+  port: number;
+  clientId: string;
+}
+
+function httpdConf(dir: string, issuer: string, sites: Site[]): string {
+  const global = `ServerName 127.0.0.1
 PidFile ${dir}/httpd.pid
 ErrorLog ${dir}/error.log
 LogLevel warn
@@ -60,22 +65,27 @@ LoadModule auth_openidc_module ${MODULES}/mod_auth_openidc.so
 TypesConfig /etc/mime.types
 User www-data
 Group www-data
-DocumentRoot ${dir}/www
-OIDCProviderMetadataURL ${issuer}/.well-known/openid-configuration
-OIDCClientID apache
-OIDCClientSecret ${SECRET}
-OIDCRedirectURI ${rp}/protected/redirect_uri
 OIDCCryptoPassphrase ${'0123456789abcdef'.repeat(2)}
-OIDCPKCEMethod S256
-OIDCScope "openid profile email offline_access"
-OIDCInfoHook iat access_token id_token userinfo refresh_token session
-<Location /protected>
-  AuthType openid-connect
-  Require valid-user
-  # Never from the browser's cache: each visit must pass the module.
-  Header always set Cache-Control no-store
-</Location>
 `;
+  const site = ({ port, clientId }: Site) => `Listen 127.0.0.1:${port}
+<VirtualHost 127.0.0.1:${port}>
+  DocumentRoot ${dir}/www
+  OIDCProviderMetadataURL ${issuer}/.well-known/openid-configuration
+  OIDCClientID ${clientId}
+  OIDCClientSecret ${SECRET}
+  OIDCRedirectURI http://127.0.0.1:${port}/protected/redirect_uri
+  OIDCPKCEMethod S256
+  OIDCScope "openid profile email offline_access"
+  OIDCInfoHook iat access_token id_token userinfo refresh_token session
+  <Location /protected>
+    AuthType openid-connect
+    Require valid-user
+    # Never from the browser's cache: each visit must pass the module.
+    Header always set Cache-Control no-store
+  </Location>
+</VirtualHost>
+`;
+  return global + sites.map(site).join('');
 }
 
 describe('interop: Apache httpd with mod_auth_openidc', () => {
@@ -84,28 +94,33 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
   let httpd: ChildProcess;
   let browser: Browser;
   let dir: string;
+  /** The site whose client is told of logouts through the back channel, and the one told through the front channel. */
   let rp: string;
+  let front: string;
 
   before(async () => {
     if (!existsSync(APACHE2) || !existsSync(`${MODULES}/mod_auth_openidc.so`)) {
       throw new Error(`${APACHE2} with mod_auth_openidc not found: install apache2 and libapache2-mod-auth-openidc (this suite never skips)`);
     }
-    const port = await freePort();
-    rp = `http://127.0.0.1:${port}`;
+    const sites = [
+      { port: await freePort(), clientId: 'apache' },
+      { port: await freePort(), clientId: 'apache-front' },
+    ];
+    [rp, front] = sites.map((site) => `http://127.0.0.1:${site.port}`) as [string, string];
+    const client = (id: string, base: string) => ({
+      client_id: id,
+      client_secret: SECRET,
+      client_name: id,
+      redirect_uris: [`${base}/protected/redirect_uri`],
+      post_logout_redirect_uris: [`${base}/bye.html`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid profile email offline_access',
+    });
     server = await startServer({
       users: [ALICE],
       clients: [
-        {
-          client_id: 'apache',
-          client_secret: SECRET,
-          client_name: 'Apache',
-          redirect_uris: [`${rp}/protected/redirect_uri`],
-          post_logout_redirect_uris: [`${rp}/bye.html`],
-          backchannel_logout_uri: `${rp}/protected/redirect_uri?logout=backchannel`,
-          backchannel_logout_session_required: true,
-          grant_types: ['authorization_code', 'refresh_token'],
-          scope: 'openid profile email offline_access',
-        },
+        { ...client('apache', rp), backchannel_logout_uri: `${rp}/protected/redirect_uri?logout=backchannel`, backchannel_logout_session_required: true },
+        { ...client('apache-front', front), frontchannel_logout_uri: `${front}/protected/redirect_uri?logout=get`, frontchannel_logout_session_required: true },
       ],
     });
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 200 });
@@ -115,11 +130,11 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     writeFileSync(join(dir, 'www', 'bye.html'), '<!doctype html><title>Bye</title><p>signed out</p>\n');
     // httpd started as root serves as www-data, which must reach the document root.
     for (const path of [dir, join(dir, 'www'), join(dir, 'www', 'protected')]) chmodSync(path, 0o755);
-    writeFileSync(join(dir, 'httpd.conf'), httpdConf(dir, port, server.url));
+    writeFileSync(join(dir, 'httpd.conf'), httpdConf(dir, server.url, sites));
     httpd = spawn(APACHE2, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     httpd.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await listening(port).catch((err: Error) => {
+    await Promise.all(sites.map((site) => listening(site.port))).catch((err: Error) => {
       throw new Error(`${err.message}; httpd said: ${stderr}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
     });
     browser = await launchChromium();
@@ -134,15 +149,26 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
   });
 
   /** The module's view of the browser's session: 200 with its JSON, or the status it answered. */
-  async function moduleSession(context: BrowserContext): Promise<{ status: number; info?: Json }> {
-    const reply = await context.request.get(`${rp}/protected/redirect_uri?info=json`, { maxRedirects: 0 });
+  async function moduleSession(context: BrowserContext, site = rp): Promise<{ status: number; info?: Json }> {
+    const reply = await context.request.get(`${site}/protected/redirect_uri?info=json`, { maxRedirects: 0 });
     return reply.status() === 200 ? { status: 200, info: (await reply.json()) as Json } : { status: reply.status() };
   }
 
+  /** The module's answer once it stops knowing the session (a safety net of 10 s, not a timing assertion). */
+  async function sessionEnded(context: BrowserContext, site: string): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) {
+      status = (await moduleSession(context, site)).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    return status;
+  }
+
   /** Opens the protected page, signs in (and consents) on Portcullis's pages if asked, and returns the page it ends on. */
-  async function visitProtected(page: Page): Promise<string[]> {
+  async function visitProtected(page: Page, site = rp): Promise<string[]> {
     const seen: string[] = [];
-    await page.goto(`${rp}/protected/index.html`);
+    await page.goto(`${site}/protected/index.html`);
     if (await page.$('input[name=password]')) {
       seen.push('login');
       await page.fill('input[name=username]', ALICE.username);
@@ -151,9 +177,9 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     }
     if (await page.$('button[name=decision][value=allow]')) {
       seen.push('consent');
-      await Promise.all([page.waitForURL(`${rp}/protected/index.html`), page.click('button[name=decision][value=allow]')]);
+      await Promise.all([page.waitForURL(`${site}/protected/index.html`), page.click('button[name=decision][value=allow]')]);
     }
-    assert.equal(page.url(), `${rp}/protected/index.html`);
+    assert.equal(page.url(), `${site}/protected/index.html`);
     assert.equal(await page.textContent('p'), 'protected page');
     return seen;
   }
@@ -208,14 +234,24 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     await page.goto(`${server.url}/end_session`);
     await Promise.all([page.waitForURL((url) => url.pathname.endsWith('/end_session/confirm')), page.click('form button[type=submit]')]);
     // The logout token goes out through the outbox; the module drops the session it names.
-    const deadline = Date.now() + 10_000;
-    let status = 200;
-    while (status === 200 && Date.now() < deadline) {
-      status = (await moduleSession(context)).status;
-      if (status === 200) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.equal(status, 401, 'the module no longer knows the session');
+    assert.equal(await sessionEnded(context, rp), 401, 'the module no longer knows the session');
     assert.doesNotMatch(readFileSync(join(dir, 'error.log'), 'utf8'), /logout token.*(invalid|fail|error)/i);
+    await context.close();
+  });
+
+  it('logging out at Portcullis ends the module session through front-channel logout', async () => {
+    const { context, page } = await openPage(browser);
+    await visitProtected(page, front);
+    assert.equal((await moduleSession(context, front)).status, 200);
+    const frames: URL[] = [];
+    page.on('request', (r) => r.url().startsWith(`${front}/protected/redirect_uri?logout=get`) && frames.push(new URL(r.url())));
+
+    await page.goto(`${server.url}/end_session`);
+    await Promise.all([page.waitForURL((url) => url.pathname.endsWith('/end_session/confirm')), page.click('form button[type=submit]')]);
+    // The signed-out page loads the client's front-channel URI with iss and sid; the module drops that session.
+    assert.equal(await sessionEnded(context, front), 401, 'the module no longer knows the session');
+    assert.equal(frames[0]?.searchParams.get('iss'), server.url);
+    assert.ok(frames[0]?.searchParams.get('sid'));
     await context.close();
   });
 
