@@ -108,8 +108,7 @@ export function preparedInsert<T extends keyof Database & string>(db: Db, table:
   let columns: string[] | undefined;
   return async (rows) => {
     if (rows.length === 0) return;
-    columns ??= Object.keys(rows[0] as object);
-    const names = columns;
+    const names = (columns ??= Object.keys(rows[0] as object));
     let insert = bySize.get(rows.length);
     if (!insert) {
       const size = rows.length;
