@@ -2,10 +2,11 @@
  * Interoperability with an OpenID Certified relying party that is a web server module, not a
  * library: Apache httpd with mod_auth_openidc (Debian's libapache2-mod-auth-openidc) protecting
  * a directory, driven by headless Chromium. It signs in (code + PKCE S256, client_secret_basic,
- * ID token and UserInfo), refreshes through its refresh hook, and logs out every way:
+ * ID token and UserInfo; ES256 ID tokens and signed UserInfo for a client that registered them),
+ * refreshes through its refresh hook, and logs out every way:
  * back-channel (Portcullis's logout token ends the module's session), front-channel (the
- * signed-out page loads the module's logout URI with `iss` and `sid`; a second virtual host
- * signs in as a second client for this) and RP-initiated (the module sends `id_token_hint`).
+ * signed-out page loads the module's logout URI with `iss` and `sid`; each client has its own
+ * virtual host) and RP-initiated (the module sends `id_token_hint`).
  * The module reports its session at `redirect_uri?info=json`. APACHE2 names the httpd binary
  * (default /usr/sbin/apache2); this suite never skips.
  */
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { decodeProtectedHeader } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.ts';
 import { launchChromium, openPage } from '../helpers/chromium.ts';
@@ -49,6 +51,8 @@ async function listening(port: number, ms = 15_000): Promise<void> {
 interface Site {
   port: number;
   clientId: string;
+  /** More mod_auth_openidc directives for this site. */
+  directives?: string[];
 }
 
 function httpdConf(dir: string, issuer: string, sites: Site[]): string {
@@ -68,7 +72,7 @@ User www-data
 Group www-data
 OIDCCryptoPassphrase ${'0123456789abcdef'.repeat(2)}
 `;
-  const site = ({ port, clientId }: Site) => `Listen 127.0.0.1:${port}
+  const site = ({ port, clientId, directives = [] }: Site) => `Listen 127.0.0.1:${port}
 <VirtualHost 127.0.0.1:${port}>
   DocumentRoot ${dir}/www
   OIDCProviderMetadataURL ${issuer}/.well-known/openid-configuration
@@ -78,7 +82,7 @@ OIDCCryptoPassphrase ${'0123456789abcdef'.repeat(2)}
   OIDCPKCEMethod S256
   OIDCScope "openid profile email offline_access"
   OIDCInfoHook iat access_token id_token userinfo refresh_token session
-  <Location /protected>
+${directives.map((line) => `  ${line}\n`).join('')}  <Location /protected>
     AuthType openid-connect
     Require valid-user
     # Never from the browser's cache: each visit must pass the module.
@@ -98,18 +102,24 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
   /** The site whose client is told of logouts through the back channel, and the one told through the front channel. */
   let rp: string;
   let front: string;
+  /** The site whose client registered ES256 for its ID tokens and for signed UserInfo. */
+  let es256: string;
 
   before(async () => {
     if (!existsSync(APACHE2) || !existsSync(`${MODULES}/mod_auth_openidc.so`)) {
       throw new Error(`${APACHE2} with mod_auth_openidc not found: install apache2 and libapache2-mod-auth-openidc (this suite never skips)`);
     }
-    const ports = [await freePort(), await freePort()];
-    while (ports[1] === ports[0]) ports[1] = await freePort();
-    const sites = [
+    const ports: number[] = [];
+    while (ports.length < 3) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
+    const sites: Site[] = [
       { port: ports[0] as number, clientId: 'apache' },
       { port: ports[1] as number, clientId: 'apache-front' },
+      { port: ports[2] as number, clientId: 'apache-es256', directives: ['OIDCIDTokenSignedResponseAlg ES256', 'OIDCUserInfoSignedResponseAlg ES256'] },
     ];
-    [rp, front] = sites.map((site) => `http://127.0.0.1:${site.port}`) as [string, string];
+    [rp, front, es256] = sites.map((site) => `http://127.0.0.1:${site.port}`) as [string, string, string];
     const client = (id: string, base: string) => ({
       client_id: id,
       client_secret: SECRET,
@@ -124,6 +134,7 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
       clients: [
         { ...client('apache', rp), backchannel_logout_uri: `${rp}/protected/redirect_uri?logout=backchannel`, backchannel_logout_session_required: true },
         { ...client('apache-front', front), frontchannel_logout_uri: `${front}/protected/redirect_uri?logout=get`, frontchannel_logout_session_required: true },
+        { ...client('apache-es256', es256), id_token_signed_response_alg: 'ES256', userinfo_signed_response_alg: 'ES256' },
       ],
     });
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 200 });
@@ -226,6 +237,23 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     const replay = await postForm(`${server.url}/token`, { grant_type: 'refresh_token', refresh_token: String(before['refresh_token']) }, { authorization: basic('apache', SECRET) });
     assert.equal(replay.status, 400);
     assert.equal(replay.body['error'], 'invalid_grant');
+    await context.close();
+  });
+
+  it('an ES256 ID token and signed ES256 UserInfo, as the client registered', async () => {
+    const { context, page } = await openPage(browser);
+    assert.deepEqual(await visitProtected(page, es256), ['login', 'consent']);
+    const { status, info } = await moduleSession(context, es256);
+    assert.equal(status, 200);
+    const idToken = info?.['id_token'] as Json;
+    const userinfo = info?.['userinfo'] as Json;
+    assert.equal(idToken['aud'], 'apache-es256');
+    assert.equal(userinfo['sub'], idToken['sub']);
+    assert.equal(userinfo['email'], ALICE.email);
+    // What the module verified: UserInfo for this client is a JWT signed with ES256.
+    const signed = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${String(info?.['access_token'])}` } });
+    assert.equal(signed.headers.get('content-type')?.split(';')[0], 'application/jwt');
+    assert.equal(decodeProtectedHeader(await signed.text()).alg, 'ES256');
     await context.close();
   });
 
