@@ -2,7 +2,8 @@
  * Interoperability with an OpenID Certified relying party that is a web server module, not a
  * library: Apache httpd with mod_auth_openidc (Debian's libapache2-mod-auth-openidc) protecting
  * a directory, driven by headless Chromium. It signs in (code + PKCE S256, client_secret_basic,
- * ID token and UserInfo; ES256 ID tokens and signed UserInfo for a client that registered them),
+ * ID token and UserInfo; ES256 ID tokens and signed UserInfo for a client that registered them;
+ * the hybrid flow answered by form_post),
  * refreshes through its refresh hook, and logs out every way:
  * back-channel (Portcullis's logout token ends the module's session), front-channel (the
  * signed-out page loads the module's logout URI with `iss` and `sid`; each client has its own
@@ -104,13 +105,15 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
   let front: string;
   /** The site whose client registered ES256 for its ID tokens and for signed UserInfo. */
   let es256: string;
+  /** The site that signs in with the hybrid flow (`code id_token`), answered by form_post. */
+  let hybrid: string;
 
   before(async () => {
     if (!existsSync(APACHE2) || !existsSync(`${MODULES}/mod_auth_openidc.so`)) {
       throw new Error(`${APACHE2} with mod_auth_openidc not found: install apache2 and libapache2-mod-auth-openidc (this suite never skips)`);
     }
     const ports: number[] = [];
-    while (ports.length < 3) {
+    while (ports.length < 4) {
       const port = await freePort();
       if (!ports.includes(port)) ports.push(port);
     }
@@ -118,8 +121,9 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
       { port: ports[0] as number, clientId: 'apache' },
       { port: ports[1] as number, clientId: 'apache-front' },
       { port: ports[2] as number, clientId: 'apache-es256', directives: ['OIDCIDTokenSignedResponseAlg ES256', 'OIDCUserInfoSignedResponseAlg ES256'] },
+      { port: ports[3] as number, clientId: 'apache-hybrid', directives: ['OIDCResponseType "code id_token"', 'OIDCResponseMode form_post'] },
     ];
-    [rp, front, es256] = sites.map((site) => `http://127.0.0.1:${site.port}`) as [string, string, string];
+    [rp, front, es256, hybrid] = sites.map((site) => `http://127.0.0.1:${site.port}`) as [string, string, string, string];
     const client = (id: string, base: string) => ({
       client_id: id,
       client_secret: SECRET,
@@ -135,6 +139,7 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
         { ...client('apache', rp), backchannel_logout_uri: `${rp}/protected/redirect_uri?logout=backchannel`, backchannel_logout_session_required: true },
         { ...client('apache-front', front), frontchannel_logout_uri: `${front}/protected/redirect_uri?logout=get`, frontchannel_logout_session_required: true },
         { ...client('apache-es256', es256), id_token_signed_response_alg: 'ES256', userinfo_signed_response_alg: 'ES256' },
+        { ...client('apache-hybrid', hybrid), response_types: ['code id_token'], grant_types: ['authorization_code', 'implicit', 'refresh_token'] },
       ],
     });
     dispatcher = startOutboxDispatcher(server.runtime.services, { pollIntervalMs: 20, retryBaseMs: 20, retryMaxMs: 200 });
@@ -254,6 +259,22 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     const signed = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${String(info?.['access_token'])}` } });
     assert.equal(signed.headers.get('content-type')?.split(';')[0], 'application/jwt');
     assert.equal(decodeProtectedHeader(await signed.text()).alg, 'ES256');
+    await context.close();
+  });
+
+  it('hybrid flow (code id_token) answered with form_post', async () => {
+    const { context, page } = await openPage(browser);
+    const answers: string[] = [];
+    page.on('request', (r) => r.url().startsWith(`${hybrid}/protected/redirect_uri`) && answers.push(`${r.method()} ${r.postData() ?? ''}`));
+    assert.deepEqual(await visitProtected(page, hybrid), ['login', 'consent']);
+    // OpenID Connect Form Post Response Mode: the code, the ID token and the state arrive in a POST body.
+    const form = new URLSearchParams(answers[0]?.replace(/^POST /, '') ?? '');
+    assert.match(answers[0] ?? '', /^POST /);
+    assert.ok(form.get('code') && form.get('id_token') && form.get('state'));
+    const { status, info } = await moduleSession(context, hybrid);
+    assert.equal(status, 200);
+    assert.equal((info?.['id_token'] as Json)['aud'], 'apache-hybrid');
+    assert.equal((info?.['userinfo'] as Json)['sub'], (info?.['id_token'] as Json)['sub']);
     await context.close();
   });
 
