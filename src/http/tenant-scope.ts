@@ -30,7 +30,7 @@ const contexts = new WeakMap<Tenant, Ctx>();
  * which is not worth doing per request. A tenant changed through the admin API or the CLI is a
  * new record in the registry, so it gets a new context.
  */
-export function contextFor(services: Services, tenant: Tenant): Ctx {
+function contextFor(services: Services, tenant: Tenant): Ctx {
   let ctx = contexts.get(tenant);
   if (!ctx) {
     ctx = { ...services, tenant };
@@ -39,13 +39,22 @@ export function contextFor(services: Services, tenant: Tenant): Ctx {
   return ctx;
 }
 
+/**
+ * The context of the tenant named `slug`, or of the default tenant when `slug` is undefined.
+ * NotFound for an unknown slug, and for an empty one (`/t//token`).
+ */
+export async function tenantContext(services: Services, registry: TenantRegistry, slug: string | undefined): Promise<Ctx> {
+  const tenant = slug === '' ? undefined : await registry.resolve(slug ?? '');
+  if (!tenant) throw new NotFound('unknown tenant');
+  return contextFor(services, tenant);
+}
+
 export function registerTenantScopes(app: FastifyInstance, services: Services, registry: TenantRegistry, routes: readonly RouteRegistrar[]): void {
   const scope = (prefix: string) => async (scoped: FastifyInstance) => {
     scoped.addHook('onRequest', (request, _reply, done) => {
-      const slug = prefix ? ((request.params as { tenant?: string }).tenant ?? '') : '';
-      registry.resolve(slug).then((tenant) => {
-        if (!tenant || (prefix && !slug)) return done(new NotFound('unknown tenant'));
-        request.ctx = contextFor(services, tenant);
+      const slug = prefix ? ((request.params as { tenant?: string }).tenant ?? '') : undefined;
+      tenantContext(services, registry, slug).then((ctx) => {
+        request.ctx = ctx;
         done();
       }, done);
     });

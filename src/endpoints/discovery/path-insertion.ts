@@ -6,18 +6,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx, Services } from '../../context.ts';
-import { NotFound } from '../../errors/oauth-error.ts';
-import { contextFor } from '../../http/tenant-scope.ts';
+import { tenantContext } from '../../http/tenant-scope.ts';
 import type { TenantRegistry } from '../../tenancy/registry.ts';
 import { handleResourceMetadata } from '../resource-metadata/handler.ts';
 import { handleDiscovery } from './handler.ts';
 
 export function pathInsertionRoutes(app: FastifyInstance, services: Services, registry: TenantRegistry): void {
   const ctxOf = async (request: FastifyRequest): Promise<Ctx> => {
-    const slug = (request.params as { tenant: string }).tenant;
-    const tenant = slug ? await registry.resolve(slug) : undefined;
-    if (!tenant) throw new NotFound('unknown tenant');
-    request.ctx = contextFor(services, tenant);
+    request.ctx = await tenantContext(services, registry, (request.params as { tenant?: string }).tenant ?? '');
     return request.ctx;
   };
   const routes: Array<[string, (ctx: Ctx) => Record<string, unknown>]> = [
