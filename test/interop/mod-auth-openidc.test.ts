@@ -24,6 +24,7 @@ import { startOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/i
 import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { basic, postForm } from '../helpers/http.ts';
 import { freePort, startServer, type TestServer } from '../helpers/server.ts';
+import { until } from '../helpers/until.ts';
 import { ALICE } from '../helpers/users.ts';
 import type { Json } from './support.ts';
 
@@ -31,21 +32,15 @@ const APACHE2 = process.env['APACHE2'] ?? '/usr/sbin/apache2';
 const MODULES = '/usr/lib/apache2/modules';
 const SECRET = 'apache-secret-0123456789abcdef';
 
-/** Resolves once something accepts TCP connections on the port. */
-async function listening(port: number, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
+/** Whether something accepts TCP connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(true);
     });
-    if (up) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    socket.on('error', () => resolve(false));
+  });
 }
 
 /** One protected site: a virtual host on its own port, signing in as its own client. */
@@ -153,7 +148,7 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     httpd = spawn(APACHE2, ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     httpd.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await Promise.all(sites.map((site) => listening(site.port))).catch((err: Error) => {
+    await Promise.all(sites.map((site) => until(() => accepts(site.port), `httpd on port ${site.port}`, 15_000))).catch((err: Error) => {
       throw new Error(`${err.message}; httpd said: ${stderr}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
     });
     browser = await launchChromium();
@@ -173,14 +168,10 @@ describe('interop: Apache httpd with mod_auth_openidc', () => {
     return reply.status() === 200 ? { status: 200, info: (await reply.json()) as Json } : { status: reply.status() };
   }
 
-  /** The module's answer once it stops knowing the session (a safety net of 10 s, not a timing assertion). */
+  /** The module's answer once it stops knowing the session (polled: the logout reaches it asynchronously). */
   async function sessionEnded(context: BrowserContext, site: string): Promise<number> {
-    const deadline = Date.now() + 10_000;
     let status = 200;
-    while (status === 200 && Date.now() < deadline) {
-      status = (await moduleSession(context, site)).status;
-      if (status === 200) await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => (status = (await moduleSession(context, site)).status) !== 200, `the module at ${site} to drop the session`, 10_000);
     return status;
   }
 

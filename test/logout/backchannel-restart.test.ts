@@ -15,6 +15,7 @@ import * as oidc from 'openid-client';
 import { main } from '../../src/cli/main.ts';
 import { Browser } from '../helpers/browser.ts';
 import { freePort } from '../helpers/server.ts';
+import { until } from '../helpers/until.ts';
 import { ALICE, CB, rawGet, Receiver, rp, signIn } from './helpers.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -49,14 +50,6 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const code = await main(args, { out: (l) => lines.push(l), err: (l) => lines.push(l), env: {} });
   return { code, out: lines.join('\n') };
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('back-channel logout through the outbox', () => {

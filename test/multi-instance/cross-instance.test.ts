@@ -11,7 +11,8 @@ import * as oidc from 'openid-client';
 import { Browser } from '../helpers/browser.ts';
 import { freePort } from '../helpers/server.ts';
 import { ALICE, CB, rawGet, Receiver, signIn } from '../logout/helpers.ts';
-import { Deployment, services, until, type Instance } from './harness.ts';
+import { until } from '../helpers/until.ts';
+import { Deployment, services, type Instance } from './harness.ts';
 
 const found = services();
 const skip = typeof found === 'string' ? found : false;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../helpers/server.ts';
-import { until } from './harness.ts';
+import { until } from '../helpers/until.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 

@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { freePort } from '../helpers/server.ts';
-import { Deployment, services, until, type Instance } from './harness.ts';
+import { until } from '../helpers/until.ts';
+import { Deployment, services, type Instance } from './harness.ts';
 
 const found = services();
 const skip = typeof found === 'string' ? found : false;
