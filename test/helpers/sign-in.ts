@@ -27,8 +27,6 @@ export interface SignedIn {
   page: Page;
   /** The pages answered, in order: login, consent, select_account, logout. */
   pages: string[];
-  sawLogin: boolean;
-  sawConsent: boolean;
 }
 
 /** Opens `start` and answers the pages as they appear, until the client at `callback` is reached. */
@@ -37,7 +35,7 @@ export async function signInThroughPages(browser: Browser, start: string, callba
   let page: Page = await browser.request(start);
   const pages: string[] = [];
   const arrived = (url: URL, params: URLSearchParams, mode: SignedIn['mode']): SignedIn =>
-    ({ callback: url, params, mode, page, pages, sawLogin: pages.includes('login'), sawConsent: pages.includes('consent') });
+    ({ callback: url, params, mode, page, pages });
   const answer = async (name: string, fields: Record<string, string>, decision?: string): Promise<void> => {
     pages.push(name);
     page = await browser.submit(page, fields, decision ? { name: 'decision', value: decision } : undefined);

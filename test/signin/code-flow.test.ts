@@ -49,8 +49,8 @@ describe('authorization code flow', () => {
       const config = await rp(server, clientId, secret, auth);
       const browser = new Browser(server.url);
       const start = await authorizationUrl(config);
-      const { callback, sawLogin, sawConsent } = await signIn(browser, start.url);
-      assert.ok(sawLogin && sawConsent);
+      const { callback, pages } = await signIn(browser, start.url);
+      assert.ok(pages.includes('login') && pages.includes('consent'));
       assert.equal(callback.searchParams.get('iss'), server.url, 'RFC 9207 iss');
       const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
       assert.equal(tokens.token_type.toLowerCase(), 'bearer');
@@ -99,19 +99,19 @@ describe('authorization code flow', () => {
     const browser = new Browser(server.url);
     const web = await rp(server, 'web', 'web-secret');
     const first = await signIn(browser, (await authorizationUrl(web)).url);
-    assert.ok(first.sawLogin);
+    assert.ok(first.pages.includes('login'));
     const spa = await rp(server, 'spa');
     const start = await authorizationUrl(spa, { scope: 'openid profile' });
     const second = await signIn(browser, start.url);
-    assert.equal(second.sawLogin, false, 'no password prompt');
-    assert.equal(second.sawConsent, true, 'a new client still asks for consent');
+    assert.equal(second.pages.includes('login'), false, 'no password prompt');
+    assert.equal(second.pages.includes('consent'), true, 'a new client still asks for consent');
     const tokens = await oidc.authorizationCodeGrant(spa, second.callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce });
     assert.ok(tokens.id_token);
     const again = await signIn(browser, (await authorizationUrl(spa, { scope: 'openid profile' })).url);
-    assert.equal(again.sawLogin, false);
-    assert.equal(again.sawConsent, false, 'consent is remembered');
+    assert.equal(again.pages.includes('login'), false);
+    assert.equal(again.pages.includes('consent'), false, 'consent is remembered');
     const fp = await signIn(browser, (await authorizationUrl(await rp(server, 'first-party', 'fp-secret'), { scope: 'openid profile' })).url);
-    assert.equal(fp.sawConsent, false, 'skip_consent clients never ask');
+    assert.equal(fp.pages.includes('consent'), false, 'skip_consent clients never ask');
   });
 
   it('rejects a redeemed code and revokes the tokens issued from it', async () => {
