@@ -45,7 +45,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   // With Redis configured, replay caches live there (shared by every instance).
   const storage = config.redis ? (await withRedis(database, config.redis, config.redisKeyPrefix)).storage : database;
   try {
-    const applied = await storage.migrate();
+    // Kysely's migrator locks only once its own tables exist, and on PostgreSQL two instances
+    // creating those at the same moment can fail: instances starting together migrate in turn.
+    const applied = (await storage.exclusive('migrate', () => storage.migrate(), { wait: true })) ?? [];
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const keys = createKeyService({ repo: storage.keys, kek: secret.kek, now, retiredKeyLifetime: config.lifetimes.retiredKey });
     const services: Services = { config, storage, keys, kek: secret.kek, now, log: logger };

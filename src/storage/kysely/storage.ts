@@ -76,7 +76,8 @@ export function kyselyStorage(db: Db, dialect: Storage['dialect']): Storage {
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-        throw new Error(failed ? `migration ${failed} failed` : 'migration failed', { cause: error });
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`${failed ? `migration ${failed}` : 'migration'} failed: ${reason}`, { cause: error });
       }
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },
