@@ -81,7 +81,7 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** One client for every round trip of the run: each server gets a keep-alive socket per worker. */
-const http = new HttpClient(64);
+const http = new HttpClient();
 
 function json(reply: Reply): unknown {
   try {
