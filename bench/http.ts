@@ -24,9 +24,10 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 interface Exchange {
   resolve: (reply: Reply) => void;
   reject: (err: Error) => void;
-  /** Bytes of the response seen so far: when none, the request may be sent again on a new socket. */
-  answered: boolean;
 }
+
+/** The server closed a kept-alive socket before any byte of the answer: the request may go again on a new one. */
+class Unanswered extends Error {}
 
 /** Where a complete response ends in `buffer`, and the reply; undefined while more bytes are needed. */
 function parseResponse(buffer: Buffer, ended: boolean): { reply: Reply; close: boolean } | undefined {
@@ -75,7 +76,8 @@ class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private exchange: Exchange | undefined;
   private readonly socket: Socket;
-  closed = false;
+  /** Why the socket was destroyed, when it was for an error (a timeout, a malformed response). */
+  private failure: Error | undefined;
 
   constructor(host: string, port: number, onIdle: (c: Connection) => void, onClosed: (c: Connection) => void) {
     this.socket = connect({ host, port, noDelay: true });
@@ -86,13 +88,15 @@ class Connection {
     });
     this.socket.on('end', () => this.settle(true, onIdle));
     this.socket.on('timeout', () => this.socket.destroy(new Error(`no answer in ${TIMEOUT_MS} ms`)));
-    this.socket.on('error', () => {});
+    this.socket.on('error', (err) => (this.failure = err));
     this.socket.on('close', () => {
-      this.closed = true;
       onClosed(this);
       const pending = this.exchange;
       this.exchange = undefined;
-      pending?.reject(Object.assign(new Error('the server closed the connection'), { retry: !pending.answered }));
+      if (!pending) return;
+      if (this.failure) pending.reject(this.failure);
+      else if (this.buffer.length === 0) pending.reject(new Unanswered('the server closed the connection'));
+      else pending.reject(new Error('the server closed the connection in the middle of a response'));
     });
   }
 
@@ -108,7 +112,6 @@ class Connection {
       if (this.buffer.length > 0 || ended) this.socket.destroy();
       return;
     }
-    exchange.answered ||= this.buffer.length > 0;
     let parsed;
     try {
       parsed = parseResponse(this.buffer, ended);
@@ -143,32 +146,32 @@ export class HttpClient {
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
     if (body !== undefined) lines.push(`content-length: ${Buffer.byteLength(body)}`);
     const request = `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
-    return this.exchange(target, request, method, true);
+    return this.exchange(target, request, method, false);
   }
 
-  private exchange(target: URL, request: string, method: string, mayRetry: boolean): Promise<Reply> {
-    const key = target.host;
-    const pool = this.idle.get(key) ?? [];
-    this.idle.set(key, pool);
+  private exchange(target: URL, request: string, method: string, retried: boolean): Promise<Reply> {
+    let pool = this.idle.get(target.host);
+    if (!pool) this.idle.set(target.host, (pool = []));
+    const idle = pool;
     let connection = pool.pop();
     const reused = connection !== undefined;
     if (!connection) {
       connection = new Connection(
         target.hostname,
         Number(target.port || 80),
-        (c) => pool.push(c),
+        (c) => idle.push(c),
         (c) => {
           this.all.delete(c);
-          const at = pool.indexOf(c);
-          if (at >= 0) pool.splice(at, 1);
+          const at = idle.indexOf(c);
+          if (at >= 0) idle.splice(at, 1);
         },
       );
       this.all.add(connection);
     }
     const open = connection;
-    return new Promise<Reply>((resolve, reject) => open.send(request, { resolve, reject, answered: false })).catch((err: Error & { retry?: boolean }) => {
+    return new Promise<Reply>((resolve, reject) => open.send(request, { resolve, reject })).catch((err: Error) => {
       // A kept-alive socket the server closed just before this request: once more on a new one.
-      if (reused && mayRetry && err.retry) return this.exchange(target, request, method, false);
+      if (reused && !retried && err instanceof Unanswered) return this.exchange(target, request, method, true);
       throw new Error(`${method} ${target.pathname}: ${err.message}`);
     });
   }

@@ -21,7 +21,18 @@ const RESPONSES: Record<string, { bytes: string; close?: boolean }> = {
   '/no-content': { bytes: 'HTTP/1.1 204 No Content\r\ncontent-length: 5\r\n\r\n' },
   '/until-close': { bytes: 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nto the end', close: true },
   '/then-close': { bytes: 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok', close: true },
+  '/cut-short': { bytes: 'HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc', close: true },
 };
+
+/** A new client for `use`, closed afterwards. */
+async function withClient(use: (client: HttpClient) => Promise<void>): Promise<void> {
+  const client = new HttpClient();
+  try {
+    await use(client);
+  } finally {
+    client.close();
+  }
+}
 
 describe('bench HTTP client', () => {
   let server: Server;
@@ -61,60 +72,45 @@ describe('bench HTTP client', () => {
     server.close();
   });
 
-  it('reads a body framed by Content-Length, by chunks, and by the end of the connection', async () => {
-    const client = new HttpClient();
-    try {
+  it('reads a body framed by Content-Length, by chunks, and by the end of the connection', () =>
+    withClient(async (client) => {
       const json = await client.send(`${base}/length`, 'GET', {});
       assert.deepEqual([json.status, json.headers['content-type'], json.body], [200, 'application/json', '{"a":"b c"}']);
       assert.equal((await client.send(`${base}/chunked`, 'GET', {})).body, 'abcdefg');
       const untilClose = await client.send(`${base}/until-close`, 'GET', {});
       assert.deepEqual([untilClose.status, untilClose.body], [200, 'to the end']);
-    } finally {
-      client.close();
-    }
-  });
+    }));
 
-  it('keeps every Set-Cookie, reads no body for 204, and reuses one socket for sequential requests', async () => {
-    const client = new HttpClient();
-    const before = connections.length;
-    try {
+  it('keeps every Set-Cookie, reads no body for 204, and reuses one socket for sequential requests', () =>
+    withClient(async (client) => {
+      const opened = connections.length;
       const redirect = await client.send(`${base}/redirect?x=1`, 'GET', { cookie: 's=1' });
       assert.equal(redirect.status, 303);
       assert.equal(redirect.headers['location'], 'http://127.0.0.1:5999/cb?code=x');
       assert.deepEqual(redirect.headers['set-cookie'], ['a=1', 'b=2']);
       const empty = await client.send(`${base}/no-content`, 'GET', {});
       assert.deepEqual([empty.status, empty.body], [204, '']);
-      assert.equal(connections.length - before, 1);
+      assert.equal(connections.length - opened, 1);
       const sent = received.find((r) => r.head.startsWith('GET /redirect?x=1 HTTP/1.1'));
       assert.match(sent?.head ?? '', /\r\ncookie: s=1(\r\n|$)/);
-    } finally {
-      client.close();
-    }
-  });
+    }));
 
-  it('sends a POST body with its length in bytes', async () => {
-    const client = new HttpClient();
-    try {
+  it('sends a POST body with its length in bytes', () =>
+    withClient(async (client) => {
       const body = 'name=J%C3%BCrgen&note=ü';
       await client.send(`${base}/length`, 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, body);
       const sent = received.find((r) => r.head.startsWith('POST /length'));
       assert.equal(Buffer.byteLength(body), body.length + 1);
       assert.match(sent?.head ?? '', new RegExp(`\\r\\ncontent-length: ${Buffer.byteLength(body)}(\\r\\n|$)`));
       assert.equal(sent?.body, body);
-    } finally {
-      client.close();
-    }
-  });
+    }));
 
-  it('opens a new socket when the server closed the one kept alive', async () => {
-    const client = new HttpClient();
-    const before = connections.length;
-    try {
+  it('opens a new socket when the server closed the one kept alive, and fails a response cut short', () =>
+    withClient(async (client) => {
+      const opened = connections.length;
       assert.equal((await client.send(`${base}/then-close`, 'GET', {})).body, 'ok');
       assert.equal((await client.send(`${base}/length`, 'GET', {})).status, 200);
-      assert.equal(connections.length - before, 2);
-    } finally {
-      client.close();
-    }
-  });
+      assert.equal(connections.length - opened, 2);
+      await assert.rejects(client.send(`${base}/cut-short`, 'GET', {}), /^Error: GET \/cut-short: the server closed the connection in the middle of a response$/);
+    }));
 });
