@@ -39,7 +39,6 @@ export async function denyCiba(ctx: Ctx, input: CibaDecisionInput): Promise<bool
 async function approvePush(ctx: Ctx, input: CibaDecisionInput, secret: NotificationSecret): Promise<boolean> {
   const { record, client, session, user } = input;
   const grant = await createApprovedGrant(ctx, { record, sub: user.id, session, acr: record.acr });
-  const grantId = grant.id;
   const alg = idTokenAlg(client.metadata);
   const tokens = await issueForGrant(ctx, client, grant, Params.empty(), {
     extraIdTokenClaims: (issued) => ({
@@ -47,12 +46,12 @@ async function approvePush(ctx: Ctx, input: CibaDecisionInput, secret: Notificat
       ...(issued.refresh_token ? { [RT_HASH_CLAIM]: halfHash(alg, issued.refresh_token) } : {}),
     }),
   });
-  const won = await ctx.storage.ciba.decide(ctx.tenant.id, record.hash, { status: 'approved', grantId }, ctx.now(), {
+  const won = await ctx.storage.ciba.decide(ctx.tenant.id, record.hash, { status: 'approved', grantId: grant.id }, ctx.now(), {
     consume: true,
     deliveries: notifications(ctx, input, secret, { ...tokens }),
   });
   // Another answer won: the tokens issued here are revoked with their grant, never sent.
-  if (!won) await revokeGrant(ctx, grantId);
+  if (!won) await revokeGrant(ctx, grant.id);
   return won;
 }
 
