@@ -11,6 +11,7 @@ import type Sqlite from 'better-sqlite3';
 import type { Database } from './kysely/db.ts';
 import { kyselyStorage } from './kysely/storage.ts';
 import { tracingPlugins } from '../ops/tracing.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import type { Storage } from './types.ts';
 
 const SQLITE_PREFIX = 'sqlite:';
@@ -56,8 +57,18 @@ async function openSqlite(path: string): Promise<Storage> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // An in-memory database has no WAL to checkpoint.
+  const checkpointer = memory ? undefined : startCheckpointer(database, path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: tracingPlugins('sqlite') });
-  return kyselyStorage(db, 'sqlite');
+  const storage = kyselyStorage(db, 'sqlite');
+  if (!checkpointer) return storage;
+  return {
+    ...storage,
+    async close() {
+      await checkpointer.stop();
+      await storage.close();
+    },
+  };
 }
 
 /** The most distinct SQL texts kept prepared; the repositories use far fewer. */
