@@ -12,7 +12,8 @@
  * Environment: BENCH_CONCURRENCY (16 workers), BENCH_WARMUP (5 s per server), BENCH_DURATION
  * (5 s per server), BENCH_ROUNDS (5), BENCH_SESSIONS (SSO sessions, each from its own
  * interactive sign-in, shared out among the workers; default one per worker), BENCH_ONLY
- * (comma-separated row ids: portcullis-jwt, portcullis-opaque, oidc-provider), BENCH_CPU_PROF
+ * (comma-separated row ids: portcullis-jwt, portcullis-opaque, portcullis-opaque-memory,
+ * oidc-provider), BENCH_CPU_PROF
  * (a directory: CPU profiles of the servers), BENCH_PERF_MAP=1 (symbol maps for Linux `perf`).
  */
 import { execFileSync } from 'node:child_process';
@@ -45,14 +46,17 @@ interface ServerSpec {
   id: string;
   server: 'Portcullis' | 'oidc-provider';
   accessToken: 'jwt' | 'opaque';
+  /** Where the server keeps codes, grants, sessions and tokens. */
+  storage: string;
   script: string;
   args: string[];
 }
 
 const SPECS: ServerSpec[] = [
-  { id: 'portcullis-jwt', server: 'Portcullis', accessToken: 'jwt', script: 'portcullis.ts', args: ['jwt'] },
-  { id: 'portcullis-opaque', server: 'Portcullis', accessToken: 'opaque', script: 'portcullis.ts', args: ['opaque'] },
-  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', script: 'oidc-provider.ts', args: [] },
+  { id: 'portcullis-jwt', server: 'Portcullis', accessToken: 'jwt', storage: 'SQLite file', script: 'portcullis.ts', args: ['jwt'] },
+  { id: 'portcullis-opaque', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite file', script: 'portcullis.ts', args: ['opaque'] },
+  { id: 'portcullis-opaque-memory', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite in memory', script: 'portcullis.ts', args: ['opaque', 'memory'] },
+  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', script: 'oidc-provider.ts', args: [] },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -261,17 +265,18 @@ function report(contenders: Contender[], cpuCount: number): void {
   const referenceRate = reference ? summaries.get(reference)?.roundTripsPerSecond : undefined;
   const ratio = (s: Summary | undefined) => (s && referenceRate ? s.roundTripsPerSecond / referenceRate : undefined);
 
-  const cells = [['server', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'event loop µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider']];
-  const phases = [['per request (queueing included)', 'access token', 'authorize p50', 'token p50', 'userinfo p50']];
+  const cells = [['server', 'storage', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'event loop µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider']];
+  const phases = [['per request (queueing included)', 'storage', 'access token', 'authorize p50', 'token p50', 'userinfo p50']];
   for (const c of contenders) {
     const s = summaries.get(c);
     if (!s) {
-      cells.push([label(c), c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
+      cells.push([label(c), c.spec.storage, c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
       continue;
     }
     const x = ratio(s);
     cells.push([
       label(c),
+      c.spec.storage,
       c.spec.accessToken,
       fixed(s.roundTripsPerSecond, 0),
       `${fixed(s.sliceRange[0], 0)}–${fixed(s.sliceRange[1], 0)}`,
@@ -286,7 +291,7 @@ function report(contenders: Contender[], cpuCount: number): void {
       `${fixed(s.otherCpuPercent, 0)}%`,
       x === undefined ? '—' : `${x.toFixed(2)}×`,
     ]);
-    phases.push([label(c), c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
+    phases.push([label(c), c.spec.storage, c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
   }
   console.log(`\n${table(cells, 2)}\n\n${table(phases, 2)}\n`);
   console.log('round trips/s: successful round trips ÷ measured time; rounds min–max: the slowest and fastest round;');
@@ -315,6 +320,7 @@ function report(contenders: Contender[], cpuCount: number): void {
         id: c.spec.id,
         server: c.spec.server,
         accessToken: c.spec.accessToken,
+        storage: c.spec.storage,
         roundTripsPerSecond: s ? Math.round(s.roundTripsPerSecond * 10) / 10 : null,
         vsOidcProvider: ratio(s) ?? null,
         rounds: c.slices.map((sl) => ({ completed: sl.completed, errors: sl.errors, elapsedMs: Math.round(sl.elapsedMs) })),
