@@ -10,6 +10,7 @@ import type { PoolClient, QueryConfig, QueryResult } from 'pg';
 import type Sqlite from 'better-sqlite3';
 import type { Database } from './kysely/db.ts';
 import { kyselyStorage } from './kysely/storage.ts';
+import { setDirectExecutor, type DirectExecutor } from './kysely/util.ts';
 import { tracingPlugins } from '../ops/tracing.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import type { Storage } from './types.ts';
@@ -59,7 +60,9 @@ async function openSqlite(path: string): Promise<Storage> {
   database.pragma('busy_timeout = 5000');
   // An in-memory database has no WAL to checkpoint.
   const checkpointer = memory ? undefined : startCheckpointer(database, path);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: tracingPlugins('sqlite') });
+  const statements = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), plugins: tracingPlugins('sqlite') });
+  setDirectExecutor(db, sqliteDirectExecutor(database, statements));
   const storage = kyselyStorage(db, 'sqlite');
   if (!checkpointer) return storage;
   return {
@@ -68,6 +71,22 @@ async function openSqlite(path: string): Promise<Storage> {
       await checkpointer.stop();
       await storage.close();
     },
+  };
+}
+
+/**
+ * The hot queries (`prepared` in kysely/util.ts) run straight on the connection: better-sqlite3
+ * is synchronous, so Kysely's connection queue only adds a few promise hops to each. While a
+ * Kysely transaction is open on the connection, a statement run here would join it, so the
+ * query goes through Kysely instead and waits for the transaction to end.
+ */
+export function sqliteDirectExecutor(database: Sqlite.Database, statements: SqliteDatabase): DirectExecutor {
+  return (query) => {
+    if (database.inTransaction) return undefined;
+    const statement = statements.prepare(query.sql) as Sqlite.Statement;
+    if (statement.reader) return statement.all(query.parameters) as unknown[];
+    statement.run(query.parameters);
+    return [];
   };
 }
 
@@ -80,7 +99,7 @@ const STATEMENT_CACHE_LIMIT = 512;
  * prepared statements are kept by text. better-sqlite3 is synchronous and Kysely never
  * streams here, so one statement is never in use twice at once.
  */
-function withStatementCache(database: Sqlite.Database): SqliteDatabase {
+export function withStatementCache(database: Sqlite.Database): SqliteDatabase {
   const cache = new Map<string, Sqlite.Statement>();
   return {
     close: () => database.close(),

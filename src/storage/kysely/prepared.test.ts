@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type KyselyPlugin } from 'kysely';
-import { prepared, preparedInsert, type Db } from './util.ts';
+import { prepared, preparedInsert, setDirectExecutor, type Db } from './util.ts';
+import { sqliteDirectExecutor, withStatementCache } from '../open.ts';
 
 interface Items {
   items: { tenant_id: string; id: string; n: number; note: string | null };
@@ -69,6 +70,56 @@ describe('prepared', () => {
     assert.equal((await query('a')).length, 2);
     assert.equal((await query('b')).length, 1);
     assert.equal(seen, before + 2);
+  });
+});
+
+describe('prepared, straight on a SQLite connection', () => {
+  function openDirect(): Kysely<Items> {
+    const database = new Sqlite(':memory:');
+    const statements = withStatementCache(database);
+    const db = new Kysely<Items>({ dialect: new SqliteDialect({ database: statements }) });
+    setDirectExecutor(asDb(db), sqliteDirectExecutor(database, statements));
+    return db;
+  }
+
+  it('reads and updates without going through Kysely', async () => {
+    const db = openDirect();
+    await seed(db);
+    const read = prepared(asDb(db), (d, arg) => items(d).selectFrom('items').select(['id', 'n']).where('tenant_id', '=', arg(0)).orderBy('id'));
+    const bump = prepared(asDb(db), (d, arg) => items(d).updateTable('items').set({ n: arg(1) }).where('tenant_id', '=', arg(0)).where('id', '=', '1').returning('n'));
+    const insert = preparedInsert(asDb(db), 'items' as never);
+    db.executeQuery = () => {
+      throw new Error('went through Kysely');
+    };
+    assert.deepEqual(await bump('b', 501), [{ n: 501 }]);
+    await insert([{ tenant_id: 'b', id: '2', n: 1, note: null }] as never);
+    assert.deepEqual(await read('b'), [
+      { id: '1', n: 501 },
+      { id: '2', n: 1 },
+    ]);
+  });
+
+  it('waits for an open transaction instead of running inside it', async () => {
+    const db = openDirect();
+    await seed(db);
+    const read = prepared(asDb(db), (d, arg) => items(d).selectFrom('items').select('id').where('tenant_id', '=', arg(0)));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted = () => {};
+    const insertedInside = new Promise<void>((resolve) => (inserted = resolve));
+    const transaction = db.transaction().execute(async (trx) => {
+      await trx.insertInto('items').values({ tenant_id: 'c', id: '1', n: 1, note: null }).execute();
+      inserted();
+      await held;
+      throw new Error('rolled back');
+    });
+    await insertedInside;
+    // Run inside the open transaction, this read would see the row that is about to be rolled back.
+    const during = read('c');
+    release();
+    await assert.rejects(transaction, /rolled back/);
+    assert.deepEqual(await during, []);
+    assert.deepEqual(await read('a'), [{ id: '1' }, { id: '2' }]);
   });
 });
 

@@ -72,6 +72,19 @@ export async function consumeOutcome<R extends { consumed_at: number | null }, T
   return row && row.consumed_at !== null ? { status: 'reused', record: toRecord(row) } : { status: 'missing' };
 }
 
+/**
+ * Runs a compiled query on the spot and returns its rows, or `undefined` when it must instead
+ * queue behind Kysely's own queries (on SQLite: while a transaction is open). See open.ts.
+ */
+export type DirectExecutor = (query: CompiledQuery) => unknown[] | undefined;
+
+const directExecutors = new WeakMap<Db, DirectExecutor>();
+
+/** Lets the queries that `prepared` builds for `db` skip Kysely's connection handling. */
+export function setDirectExecutor(db: Db, execute: DirectExecutor): void {
+  directExecutors.set(db, execute);
+}
+
 /** Stands for the i-th argument of a prepared query while it is built (see `prepared`). */
 export type Arg = (index: number) => never;
 
@@ -91,9 +104,10 @@ export function prepared<O>(db: Db, build: (db: Db, arg: Arg) => Compilable<O>):
   }
   const compiled = build(db, (i) => `${ARG_MARK}${i}` as never).compile();
   const slots = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(ARG_MARK) ? Number(p.slice(ARG_MARK.length)) : -1));
+  const direct = directExecutors.get(db);
   return async (...args) => {
     const query: CompiledQuery<O> = { ...compiled, parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])) };
-    return (await db.executeQuery(query)).rows;
+    return (direct?.(query) as O[] | undefined) ?? (await db.executeQuery(query)).rows;
   };
 }
 
