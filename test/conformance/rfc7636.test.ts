@@ -20,8 +20,10 @@ describe('conformance: RFC 7636 PKCE', () => {
   after(() => server.close());
 
   requirement('RFC 7636', '§4.6', 'a code_verifier that does not match the code_challenge is invalid_grant', async () => {
-    const { code } = await visitor.code();
+    const { code, verifier } = await visitor.code();
     assertOAuthError(await visitor.redeem(code, pkce().verifier), 400, 'invalid_grant');
+    // The refused attempt used the code up: the right verifier cannot redeem it afterwards.
+    assertOAuthError(await visitor.redeem(code, verifier), 400, 'invalid_grant');
   });
 
   requirement('RFC 7636', '§4.5, §4.6', 'a code issued with a code_challenge cannot be redeemed without code_verifier', async () => {
