@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/pinned.ts [round-trip|authorize|token|userinfo] [row ids…]
  *
- * Each row (ids as in bench/run.ts; default: all three) is started and signed in through its
+ * Each row (ids in bench/rows.ts; default: all of them) is started and signed in through its
  * own pages with 16 SSO sessions (bench/signin.ts); then the rows take turns, a slice at a time,
  * 16 workers each, sending the steps of bench/loop.ts's round trip, which check every response.
  * Prints requests per second on that one core, the server's CPU time per request (all its
@@ -16,16 +16,12 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { authorizeCode, readUserInfo, redeemCode, roundTrip, type Target } from './loop.ts';
 import { cpuMicros, loopCpuMicros, ServerProcess } from './process.ts';
+import { SPECS } from './rows.ts';
 import { ssoSessions } from './signin.ts';
 import { fixed, table } from './table.ts';
 
 const REQUESTS = ['round-trip', 'authorize', 'token', 'userinfo'] as const;
 type Request = (typeof REQUESTS)[number];
-const ROWS: Record<string, { script: string; args: string[] }> = {
-  'portcullis-jwt': { script: 'portcullis.ts', args: ['jwt'] },
-  'portcullis-opaque': { script: 'portcullis.ts', args: ['opaque'] },
-  'oidc-provider': { script: 'oidc-provider.ts', args: [] },
-};
 const WORKERS = 16;
 /** Measured time per server: ROUNDS slices of SLICE_MS, the servers taking turns, after WARMUP_SLICES each. */
 const ROUNDS = 6;
@@ -37,7 +33,7 @@ const CODE_BATCH = 160;
 const [requestArg = 'round-trip', ...rowArgs] = process.argv.slice(2);
 if (!(REQUESTS as readonly string[]).includes(requestArg)) throw new Error(`request must be one of ${REQUESTS.join(', ')}`);
 const request = requestArg as Request;
-const rowIds = rowArgs.length > 0 ? rowArgs : Object.keys(ROWS);
+const rowIds = rowArgs.length > 0 ? rowArgs : SPECS.map((s) => s.id);
 
 function pin(pid: number | undefined, cpu: number): void {
   try {
@@ -130,8 +126,8 @@ console.log(`${request}: servers on CPU 0, client on CPU 1, ${WORKERS} workers, 
 const rows: Row[] = [];
 try {
   for (const id of rowIds) {
-    const spec = ROWS[id];
-    if (!spec) throw new Error(`unknown row ${id}; rows: ${Object.keys(ROWS).join(', ')}`);
+    const spec = SPECS.find((s) => s.id === id);
+    if (!spec) throw new Error(`unknown row ${id}; rows: ${SPECS.map((s) => s.id).join(', ')}`);
     const row = new Row(id, new ServerProcess(spec.script, spec.args));
     rows.push(row);
     await row.prepare();

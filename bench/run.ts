@@ -24,6 +24,7 @@ import { emptySamples, runLoop, summarise, type Latency, type Samples, type Slic
 import { envNumber } from './env.ts';
 import { cpuMicros, loopCpuMicros, running, ServerProcess } from './process.ts';
 import { ssoSessions } from './signin.ts';
+import { SPECS, type ServerSpec } from './rows.ts';
 import { fixed, table } from './table.ts';
 
 const OIDC_PROVIDER_VERSION = '9.13.3';
@@ -42,22 +43,6 @@ const settings = {
   sessions: envNumber('BENCH_SESSIONS', concurrency, 1, 64),
 };
 
-interface ServerSpec {
-  id: string;
-  server: 'Portcullis' | 'oidc-provider';
-  accessToken: 'jwt' | 'opaque';
-  /** Where the server keeps codes, grants, sessions and tokens. */
-  storage: string;
-  script: string;
-  args: string[];
-}
-
-const SPECS: ServerSpec[] = [
-  { id: 'portcullis-jwt', server: 'Portcullis', accessToken: 'jwt', storage: 'SQLite file', script: 'portcullis.ts', args: ['jwt'] },
-  { id: 'portcullis-opaque', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite file', script: 'portcullis.ts', args: ['opaque'] },
-  { id: 'portcullis-opaque-memory', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite in memory', script: 'portcullis.ts', args: ['opaque', 'memory'] },
-  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', script: 'oidc-provider.ts', args: [] },
-];
 
 // ---------------------------------------------------------------------------------------------
 // One contender: a server child, its SSO session, and what was measured
@@ -293,7 +278,7 @@ function report(contenders: Contender[], cpuCount: number): void {
     ]);
     phases.push([label(c), c.spec.storage, c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
   }
-  console.log(`\n${table(cells, 2)}\n\n${table(phases, 2)}\n`);
+  console.log(`\n${table(cells, 3)}\n\n${table(phases, 3)}\n`);
   console.log('round trips/s: successful round trips ÷ measured time; rounds min–max: the slowest and fastest round;');
   console.log('CPU: percent of one core used while that server was measured, by the server child, by this client process,');
   console.log('and by every other process on the machine; CPU µs/round trip: the server child\'s CPU time (all its threads)');
