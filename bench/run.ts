@@ -200,7 +200,8 @@ function gitRevision(): string | undefined {
 }
 
 function label(c: Contender): string {
-  return c.spec.server === 'oidc-provider' ? `oidc-provider ${OIDC_PROVIDER_VERSION}` : c.spec.server;
+  if (c.spec.server === 'oidc-provider') return `oidc-provider ${OIDC_PROVIDER_VERSION}`;
+  return c.spec.variant ? `${c.spec.server} (${c.spec.variant})` : c.spec.server;
 }
 
 async function main(): Promise<void> {
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     process.stdout.write('  measuring: round');
     for (let round = 0; round < settings.rounds; round++) {
       process.stdout.write(` ${round + 1}`);
-      // Rotate the order so that no server always follows the same one.
+      // Rotate the order so that each server opens a round in turn.
       const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
       for (const c of order) if (c?.live) await c.slice(sliceMs);
     }
@@ -306,6 +307,7 @@ function report(contenders: Contender[], cpuCount: number): void {
         server: c.spec.server,
         accessToken: c.spec.accessToken,
         storage: c.spec.storage,
+        ...(c.spec.variant ? { variant: c.spec.variant } : {}),
         roundTripsPerSecond: s ? Math.round(s.roundTripsPerSecond * 10) / 10 : null,
         vsOidcProvider: ratio(s) ?? null,
         rounds: c.slices.map((sl) => ({ completed: sl.completed, errors: sl.errors, elapsedMs: Math.round(sl.elapsedMs) })),

@@ -16,6 +16,7 @@ import { workerCount } from './cluster/workers.ts';
 import { drain } from './cluster/drain.ts';
 import { startMaintenance } from './ops/maintenance.ts';
 import { startTracing, stopTracing } from './ops/tracing.ts';
+import { lowerHelperThreads } from './ops/thread-priority.ts';
 
 export async function serve(argv: readonly string[]): Promise<void> {
   let config;
@@ -64,6 +65,9 @@ export async function serve(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   const app = await buildApp({ services: runtime.services, tenants: runtime.tenants, logger: runtime.logger });
+  // Once every thread has started (bootstrap starts the SQLite checkpoint worker).
+  const lowered = await lowerHelperThreads(config.operations.helperThreadNice);
+  if (lowered > 0) runtime.logger.debug({ threads: lowered, nice: config.operations.helperThreadNice }, 'helper threads run at a lower priority than the event loop');
   await app.listen({ port: config.port, host: config.host });
   runtime.logger.info({ issuer: config.issuer, port: config.port, host: config.host }, 'Portcullis is listening');
   // Shown once, on stdout and not through the logger: log pipelines must never carry secrets.

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -37,6 +37,17 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   throw new Error('server did not become healthy');
 }
 
+/** Linux: the nice value of each thread of `pid`, by thread id (field 19 of /proc/…/stat). */
+function threadNice(pid: number): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The fields after the parenthesised command name start with field 3 (state).
+    nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nice;
+}
+
 describe('process', () => {
   it('starts with a config file, serves discovery, and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-proc-'));
@@ -48,6 +59,16 @@ describe('process', () => {
       await waitHealthy(`http://127.0.0.1:${port}`, 20000);
       const res = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`);
       assert.equal(((await res.json()) as { issuer: string }).issuer, `http://127.0.0.1:${port}`);
+      if (process.platform === 'linux') {
+        // operations.helperThreadNice (19): every thread but the event loop yields to it.
+        const pid = proc.child.pid as number;
+        const nice = threadNice(pid);
+        assert.equal(nice.get(pid), 0);
+        nice.delete(pid);
+        // libuv's pool (4), V8's helpers and the SQLite checkpoint worker.
+        assert.ok(nice.size >= 6, `only ${nice.size} other threads`);
+        for (const [tid, value] of nice) assert.equal(value, 19, `thread ${tid}`);
+      }
       proc.child.kill('SIGTERM');
       assert.equal(await proc.exited, 0);
     } finally {

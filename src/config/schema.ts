@@ -224,6 +224,10 @@ export const configSchema = s.object('Portcullis configuration.', {
       cleanupBatch: s.default(s.integer('Rows deleted per table and statement by one cleanup round.', 1, 100000), 500),
       keyRotationInterval: s.default(s.integer('Rotate every signing key after this many seconds (0 = only on demand).', 0, 86400 * 3660), 0),
       keyPublishAhead: s.default(s.integer('Seconds a scheduled key is published in the JWKS before it signs, so relying parties (and every instance\'s key cache) have it.', 10, 86400 * 30), 3600),
+      helperThreadNice: s.default(
+        s.integer('Linux: the nice value of every thread but the event loop (signatures, password hashing, garbage collection, SQLite checkpoints), so that work never takes a core from the thread answering requests (0 = the same priority).', 0, 19),
+        19,
+      ),
     }),
   ),
   profile: opt(s.oneOf('Security profile for every client of the default tenant (`fapi2`: FAPI 2.0).', ['fapi2'])),
