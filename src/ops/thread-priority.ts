@@ -36,7 +36,8 @@ export async function lowerHelperThreads(nice: number): Promise<number> {
       setPriority(tid, nice);
       changed++;
     } catch {
-      // The thread ended between the listing and the call.
+      // The thread ended since the listing, or the system refuses the call (a seccomp
+      // profile): that thread keeps its priority, which is only slower, never wrong.
     }
   }
   return changed;
