@@ -12,10 +12,24 @@ export interface ServerSpec {
   args: string[];
 }
 
+/** A Portcullis row (bench/servers/portcullis.ts), its arguments derived from what it varies. */
+function portcullis(id: string, accessToken: 'jwt' | 'opaque', options: { memory?: boolean; nice?: number } = {}): ServerSpec {
+  const { memory = false, nice } = options;
+  return {
+    id,
+    server: 'Portcullis',
+    accessToken,
+    storage: memory ? 'SQLite in memory' : 'SQLite file',
+    ...(nice !== undefined ? { variant: `helpers at nice ${nice}` } : {}),
+    script: 'portcullis.ts',
+    args: [accessToken, ...(memory ? ['memory'] : []), ...(nice !== undefined ? [`nice=${nice}`] : [])],
+  };
+}
+
 export const SPECS: ServerSpec[] = [
-  { id: 'portcullis-jwt', server: 'Portcullis', accessToken: 'jwt', storage: 'SQLite file', script: 'portcullis.ts', args: ['jwt'] },
-  { id: 'portcullis-opaque', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite file', script: 'portcullis.ts', args: ['opaque'] },
-  { id: 'portcullis-opaque-memory', server: 'Portcullis', accessToken: 'opaque', storage: 'SQLite in memory', script: 'portcullis.ts', args: ['opaque', 'memory'] },
-  { id: 'portcullis-opaque-nice0', server: 'Portcullis', variant: 'helpers at nice 0', accessToken: 'opaque', storage: 'SQLite file', script: 'portcullis.ts', args: ['opaque', 'nice=0'] },
+  portcullis('portcullis-jwt', 'jwt'),
+  portcullis('portcullis-opaque', 'opaque'),
+  portcullis('portcullis-opaque-memory', 'opaque', { memory: true }),
+  portcullis('portcullis-opaque-nice0', 'opaque', { nice: 0 }),
   { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', script: 'oidc-provider.ts', args: [] },
 ];

@@ -12,8 +12,7 @@
  * Environment: BENCH_CONCURRENCY (16 workers), BENCH_WARMUP (5 s per server), BENCH_DURATION
  * (5 s per server), BENCH_ROUNDS (5), BENCH_SESSIONS (SSO sessions, each from its own
  * interactive sign-in, shared out among the workers; default one per worker), BENCH_ONLY
- * (comma-separated row ids: portcullis-jwt, portcullis-opaque, portcullis-opaque-memory,
- * oidc-provider), BENCH_CPU_PROF
+ * (comma-separated row ids, as in bench/rows.ts), BENCH_CPU_PROF
  * (a directory: CPU profiles of the servers), BENCH_PERF_MAP=1 (symbol maps for Linux `perf`).
  */
 import { execFileSync } from 'node:child_process';
@@ -42,7 +41,6 @@ const settings = {
   // save, so oidc-provider gets slower the longer the run (see bench/README.md).
   sessions: envNumber('BENCH_SESSIONS', concurrency, 1, 64),
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // One contender: a server child, its SSO session, and what was measured
