@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { until } from '../../test/helpers/until.ts';
-import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.ts';
+import { BACKSTOP_PAGES, SQLITE_DEFAULT_PAGES, startCheckpointer } from './checkpointer.ts';
 import { openStorage } from './open.ts';
 
 function walDatabase(): { database: Sqlite.Database; path: string } {
@@ -38,7 +38,7 @@ describe('SQLite checkpoints on a worker thread', () => {
   it('hands checkpoints back to the writer when the worker fails', async () => {
     const { database } = walDatabase();
     const checkpointer = startCheckpointer(database, join(tmpdir(), 'portcullis-no-such-dir', 'db.sqlite'));
-    await until(() => autocheckpoint(database) === 1000, "SQLite's default threshold to return");
+    await until(() => autocheckpoint(database) === SQLITE_DEFAULT_PAGES, "SQLite's default threshold to return");
     await checkpointer.stop();
     database.close();
   });

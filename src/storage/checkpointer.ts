@@ -13,8 +13,10 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Sqlite from 'better-sqlite3';
 
-/** WAL pages after which the serving connection checkpoints by itself (SQLite's default is 1,000). */
+/** WAL pages after which the serving connection checkpoints by itself. */
 export const BACKSTOP_PAGES = 10_000;
+/** SQLite's own threshold, given back to the serving connection if the worker fails. */
+export const SQLITE_DEFAULT_PAGES = 1_000;
 /** Between the worker's checkpoints: long enough that a page written many times is copied once. */
 export const INTERVAL_MS = 200;
 
@@ -47,7 +49,7 @@ export function startCheckpointer(database: Sqlite.Database, path: string): Chec
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   // A worker that fails leaves checkpoints to the serving connection, as SQLite does by default.
   worker.on('error', () => {
-    if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
   });
   return {
     async stop() {
