@@ -45,14 +45,21 @@ export function sessionRepo(db: Db): SessionRepo {
   const clientsOfOne = prepared(db, (db, arg) =>
     db.selectFrom('session_clients').select('client_id').where('tenant_id', '=', arg(0)).where('session_id', '=', arg(1)).orderBy('client_id'),
   );
+  // The session with one row per linked client (one row with `linked_client` null if none):
+  // every authorization request looks its session up, so this is one query, not two.
   const liveByCookie = prepared(db, (db, arg) =>
     db
       .selectFrom('sessions')
-      .selectAll()
-      .where('tenant_id', '=', arg(0))
-      .where('cookie_hash', '=', arg(1))
-      .where('ended_at', 'is', null)
-      .where('expires_at', '>', arg(2)),
+      .leftJoin('session_clients', (join) =>
+        join.onRef('session_clients.tenant_id', '=', 'sessions.tenant_id').onRef('session_clients.session_id', '=', 'sessions.id'),
+      )
+      .selectAll('sessions')
+      .select('session_clients.client_id as linked_client')
+      .where('sessions.tenant_id', '=', arg(0))
+      .where('sessions.cookie_hash', '=', arg(1))
+      .where('sessions.ended_at', 'is', null)
+      .where('sessions.expires_at', '>', arg(2))
+      .orderBy('session_clients.client_id'),
   );
 
   async function one(tenantId: string, row: Row<'sessions'> | undefined): Promise<SessionRecord | undefined> {
@@ -96,8 +103,11 @@ export function sessionRepo(db: Db): SessionRepo {
     },
 
     async findByCookie(tenantId, cookieHash, now) {
-      const [row] = await liveByCookie(tenantId, cookieHash, now);
-      return one(tenantId, row);
+      const rows = await liveByCookie(tenantId, cookieHash, now);
+      const [first] = rows;
+      if (!first) return undefined;
+      const { linked_client: _, ...session } = first;
+      return toRecord(session, rows.flatMap((row) => (row.linked_client === null ? [] : [row.linked_client])));
     },
 
     async get(tenantId, id) {
