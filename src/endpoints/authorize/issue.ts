@@ -29,7 +29,10 @@ export async function issueAuthorizationResponse(
   const scope = req.scopes.join(' ');
   const acr = req.acrValues?.[0] ?? session.acr;
   const grantId = timeOrderedId();
-  await ctx.storage.grants.insert({
+  // Not awaited yet: the code's insert below then reaches the database in the same turn of the
+  // event loop as the grant's (storage/kysely/batch.ts), not one turn later. The response waits
+  // for both; a code whose grant failed to commit is never sent, and would find no grant.
+  const grantStored = ctx.storage.grants.insert({
     tenantId: ctx.tenant.id,
     id: grantId,
     clientId: client.clientId,
@@ -48,7 +51,7 @@ export async function issueAuthorizationResponse(
 
   if (parts.has('code')) {
     const code = orderedSecret(PREFIX.code);
-    await ctx.storage.codes.insert({
+    const codeStored = ctx.storage.codes.insert({
       tenantId: ctx.tenant.id,
       hash: hashSecret(code),
       grantId,
@@ -63,7 +66,10 @@ export async function issueAuthorizationResponse(
       consumedAt: null,
       createdAt: now,
     });
+    await Promise.all([grantStored, codeStored]);
     out['code'] = code;
+  } else {
+    await grantStored;
   }
   if (parts.has('token')) {
     // Implicit access tokens are never refresh-capable: no refresh token is issued here.
