@@ -42,12 +42,12 @@ export function sessionRepo(db: Db): SessionRepo {
     return rows.map((row) => toRecord(row, bySession.get(row.id) ?? []));
   }
 
-  const clientsOfOne = prepared(db, (db, arg) =>
-    db.selectFrom('session_clients').select('client_id').where('tenant_id', '=', arg(0)).where('session_id', '=', arg(1)).orderBy('client_id'),
-  );
-  // The session with one row per linked client (one row with `linked_client` null if none):
-  // every authorization request looks its session up, so this is one query, not two.
-  const liveByCookie = prepared(db, (db, arg) =>
+  /**
+   * A session with one row per linked client (one row with `linked_client` null when it has
+   * none): a session and its clients in one query. Every authorization request looks its
+   * session up by cookie.
+   */
+  const withLinks = (db: Db) =>
     db
       .selectFrom('sessions')
       .leftJoin('session_clients', (join) =>
@@ -55,17 +55,21 @@ export function sessionRepo(db: Db): SessionRepo {
       )
       .selectAll('sessions')
       .select('session_clients.client_id as linked_client')
+      .orderBy('session_clients.client_id');
+  const liveByCookie = prepared(db, (db, arg) =>
+    withLinks(db)
       .where('sessions.tenant_id', '=', arg(0))
       .where('sessions.cookie_hash', '=', arg(1))
       .where('sessions.ended_at', 'is', null)
-      .where('sessions.expires_at', '>', arg(2))
-      .orderBy('session_clients.client_id'),
+      .where('sessions.expires_at', '>', arg(2)),
   );
+  const byId = prepared(db, (db, arg) => withLinks(db).where('sessions.tenant_id', '=', arg(0)).where('sessions.id', '=', arg(1)));
 
-  async function one(tenantId: string, row: Row<'sessions'> | undefined): Promise<SessionRecord | undefined> {
-    if (!row) return undefined;
-    const links = await clientsOfOne(tenantId, row.id);
-    return toRecord(row, links.map((link) => link.client_id));
+  function fromLinks(rows: (Row<'sessions'> & { linked_client: string | null })[]): SessionRecord | undefined {
+    const [first] = rows;
+    if (!first) return undefined;
+    const { linked_client: _, ...session } = first;
+    return toRecord(session, rows.flatMap((row) => (row.linked_client === null ? [] : [row.linked_client])));
   }
 
   return {
@@ -103,21 +107,11 @@ export function sessionRepo(db: Db): SessionRepo {
     },
 
     async findByCookie(tenantId, cookieHash, now) {
-      const rows = await liveByCookie(tenantId, cookieHash, now);
-      const [first] = rows;
-      if (!first) return undefined;
-      const { linked_client: _, ...session } = first;
-      return toRecord(session, rows.flatMap((row) => (row.linked_client === null ? [] : [row.linked_client])));
+      return fromLinks(await liveByCookie(tenantId, cookieHash, now));
     },
 
     async get(tenantId, id) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return one(tenantId, row);
+      return fromLinks(await byId(tenantId, id));
     },
 
     /**
