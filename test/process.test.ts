@@ -3,11 +3,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from './helpers/server.ts';
+import { threadNice } from './helpers/threads.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -35,17 +36,6 @@ async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('server did not become healthy');
-}
-
-/** Linux: the nice value of each thread of `pid`, by thread id (field 19 of /proc/…/stat). */
-function threadNice(pid: number): Map<number, number> {
-  const nice = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // The fields after the parenthesised command name start with field 3 (state).
-    nice.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return nice;
 }
 
 describe('process', () => {

@@ -7,13 +7,14 @@ const root = new URL('../..', import.meta.url).pathname;
 /** Runs `lowerHelperThreads` in a process of its own (a thread's priority cannot be raised back) and reports what it did. */
 function inChild(calls: number[]): { changed: number[]; main: number; others: number[] } {
   const program = `
-    import { getPriority } from 'node:os';
-    import { readdirSync } from 'node:fs';
     import { lowerHelperThreads } from './src/ops/thread-priority.ts';
+    import { threadNice } from './test/helpers/threads.ts';
     const changed = [];
     for (const nice of ${JSON.stringify(calls)}) changed.push(await lowerHelperThreads(nice));
-    const others = readdirSync('/proc/self/task').map(Number).filter((tid) => tid !== process.pid).map((tid) => getPriority(tid));
-    console.log(JSON.stringify({ changed, main: getPriority(process.pid), others }));
+    const nice = threadNice(process.pid);
+    const main = nice.get(process.pid);
+    nice.delete(process.pid);
+    console.log(JSON.stringify({ changed, main, others: [...nice.values()] }));
   `;
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: root, encoding: 'utf8' }));
 }
