@@ -79,6 +79,8 @@ declare module 'oidc-provider' {
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: unknown) => boolean };
     findAccount?: (ctx: KoaContextWithOIDC, id: string) => Promise<Account | undefined>;
     loadExistingGrant?: (ctx: KoaContextWithOIDC) => Promise<Grant | undefined>;
+    /** A class with one instance per model name (Session, Grant, AccessToken, …). */
+    adapter?: new (model: string) => object;
   }
 
   export class Provider {

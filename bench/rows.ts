@@ -6,6 +6,8 @@ export interface ServerSpec {
   accessToken: 'jwt' | 'opaque';
   /** Where the server keeps codes, grants, sessions and tokens. */
   storage: string;
+  /** Whether that storage is a file or process memory: each row is compared with the oidc-provider row that stores alike. */
+  storedIn: 'file' | 'memory';
   /** What sets this row apart from the default, printed after the server's name. */
   variant?: string;
   script: string;
@@ -20,6 +22,7 @@ function portcullis(id: string, accessToken: 'jwt' | 'opaque', options: { memory
     server: 'Portcullis',
     accessToken,
     storage: memory ? 'SQLite in memory' : 'SQLite file',
+    storedIn: memory ? 'memory' : 'file',
     ...(nice !== undefined ? { variant: `helpers at nice ${nice}` } : {}),
     script: 'portcullis.ts',
     args: [accessToken, ...(memory ? ['memory'] : []), ...(nice !== undefined ? [`nice=${nice}`] : [])],
@@ -31,5 +34,14 @@ export const SPECS: ServerSpec[] = [
   portcullis('portcullis-opaque', 'opaque'),
   portcullis('portcullis-opaque-memory', 'opaque', { memory: true }),
   portcullis('portcullis-opaque-nice0', 'opaque', { nice: 0 }),
-  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', script: 'oidc-provider.ts', args: [] },
+  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', storedIn: 'memory', script: 'oidc-provider.ts', args: [] },
+  {
+    id: 'oidc-provider-sqlite',
+    server: 'oidc-provider',
+    accessToken: 'opaque',
+    storage: 'SQLite file',
+    storedIn: 'file',
+    script: 'oidc-provider.ts',
+    args: ['sqlite'],
+  },
 ];

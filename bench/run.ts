@@ -245,19 +245,25 @@ async function main(): Promise<void> {
 
 function report(contenders: Contender[], cpuCount: number): void {
   const summaries = new Map(contenders.map((c) => [c, summary(c)] as const));
-  const reference = contenders.find((c) => c.spec.server === 'oidc-provider' && c.failure === undefined);
-  const referenceRate = reference ? summaries.get(reference)?.roundTripsPerSecond : undefined;
-  const ratio = (s: Summary | undefined) => (s && referenceRate ? s.roundTripsPerSecond / referenceRate : undefined);
+  const live = contenders.filter((c) => c.spec.server === 'oidc-provider' && c.failure === undefined);
+  const rateOf = (c: Contender | undefined) => (c ? summaries.get(c)?.roundTripsPerSecond : undefined);
+  const inMemory = live.find((c) => c.spec.storedIn === 'memory');
+  /** Round trips/s ÷ the oidc-provider row's: the one that stores alike, or the one in memory. */
+  const ratio = (c: Contender, like: boolean) => {
+    const rate = summaries.get(c)?.roundTripsPerSecond;
+    const reference = rateOf(like ? live.find((o) => o.spec.storedIn === c.spec.storedIn) : inMemory);
+    return rate !== undefined && reference ? rate / reference : undefined;
+  };
+  const times = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(2)}×`);
 
-  const cells = [['server', 'storage', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'event loop µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider']];
+  const cells = [['server', 'storage', 'access token', 'round trips/s', 'rounds min–max', 'p50 ms', 'p99 ms', 'errors', 'server CPU', 'CPU µs/round trip', 'event loop µs/round trip', 'server loop busy', 'client CPU', 'other CPU', 'vs oidc-provider, same storage', 'vs oidc-provider in memory']];
   const phases = [['per request (queueing included)', 'storage', 'access token', 'authorize p50', 'token p50', 'userinfo p50']];
   for (const c of contenders) {
     const s = summaries.get(c);
     if (!s) {
-      cells.push([label(c), c.spec.storage, c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
+      cells.push([label(c), c.spec.storage, c.spec.accessToken, 'failed', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']);
       continue;
     }
-    const x = ratio(s);
     cells.push([
       label(c),
       c.spec.storage,
@@ -273,7 +279,8 @@ function report(contenders: Contender[], cpuCount: number): void {
       `${fixed(s.serverLoopBusyPercent, 0)}%`,
       `${fixed(s.clientCpuPercent, 0)}%`,
       `${fixed(s.otherCpuPercent, 0)}%`,
-      x === undefined ? '—' : `${x.toFixed(2)}×`,
+      times(ratio(c, true)),
+      times(ratio(c, false)),
     ]);
     phases.push([label(c), c.spec.storage, c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
   }
@@ -283,7 +290,9 @@ function report(contenders: Contender[], cpuCount: number): void {
   console.log('and by every other process on the machine; CPU µs/round trip: the server child\'s CPU time (all its threads)');
   console.log('per round trip, which moves less with the machine\'s other load; event loop µs/round trip: the same for');
   console.log('the event-loop thread alone (Linux); server loop busy: share of that time the server\'s event loop was');
-  console.log('running JavaScript (100% = the server is saturated, which is the point).');
+  console.log('running JavaScript (100% = the server is saturated, which is the point); vs oidc-provider, same storage:');
+  console.log('round trips/s ÷ those of the oidc-provider row that keeps its state alike (a SQLite file through');
+  console.log('bench/servers/oidc-provider-sqlite.ts, or process memory through its development adapter).');
   const warnings = new Set(contenders.flatMap((c) => c.process.log.split('\n').filter((l) => /warn/i.test(l)).map((l) => `${c.spec.id}: ${l.trim()}`)));
   if (warnings.size > 0) console.log(`server warnings (full output in results.json):\n${[...warnings].map((w) => `  ${w.length > 150 ? `${w.slice(0, 147)}…` : w}`).join('\n')}`);
   const noisy = contenders.filter((c) => (summaries.get(c)?.otherCpuPercent ?? 0) > 20);
@@ -307,7 +316,8 @@ function report(contenders: Contender[], cpuCount: number): void {
         storage: c.spec.storage,
         ...(c.spec.variant ? { variant: c.spec.variant } : {}),
         roundTripsPerSecond: s ? Math.round(s.roundTripsPerSecond * 10) / 10 : null,
-        vsOidcProvider: ratio(s) ?? null,
+        vsOidcProviderSameStorage: ratio(c, true) ?? null,
+        vsOidcProviderInMemory: ratio(c, false) ?? null,
         rounds: c.slices.map((sl) => ({ completed: sl.completed, errors: sl.errors, elapsedMs: Math.round(sl.elapsedMs) })),
         summary: s ?? null,
         signInPages: c.signInPages ?? null,

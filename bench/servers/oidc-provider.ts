@@ -4,13 +4,19 @@
  * the same user, whose claims come from findAccount. The one interactive login goes through
  * its devInteractions; consent is already granted through loadExistingGrant, which gives the
  * session a Grant with the openid scope the first time and finds it afterwards. Storage is
- * oidc-provider's default in-memory adapter. Access tokens are its default: opaque.
+ * oidc-provider's default in-memory adapter, or with argv[2] `sqlite` a SQLite file in a
+ * temporary directory, set up as Portcullis's (oidc-provider-sqlite.ts). Access tokens are its
+ * default: opaque.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Provider, { type Account, type Configuration, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_REGISTRATION, SCOPE, USER } from '../fixtures.ts';
 import { serveChild } from './child.ts';
 import { serveHttp } from './node-http.ts';
+import { sqliteAdapter } from './oidc-provider-sqlite.ts';
 
 async function findAccount(_ctx: KoaContextWithOIDC, id: string): Promise<Account | undefined> {
   if (id !== USER.username) return undefined;
@@ -30,8 +36,11 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undef
   return grant;
 }
 
-await serveChild(() =>
-  serveHttp((issuer) => {
+const directory = process.argv[2] === 'sqlite' ? mkdtempSync(join(tmpdir(), 'oidc-provider-bench-')) : undefined;
+const storage = directory ? sqliteAdapter(join(directory, 'oidc-provider.db')) : undefined;
+
+await serveChild(async () => {
+  const server = await serveHttp((issuer) => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
     const configuration: Configuration = {
       clients: [CLIENT_REGISTRATION],
@@ -46,9 +55,18 @@ await serveChild(() =>
       },
       findAccount,
       loadExistingGrant,
+      ...(storage ? { adapter: storage.Adapter } : {}),
     };
     const provider = new Provider(issuer, configuration);
     provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error:', err));
     return provider.callback();
-  }),
-);
+  });
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await storage?.close();
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,110 @@
+/**
+ * An oidc-provider adapter on a SQLite file, set up as Portcullis sets up its own (src/storage/
+ * open.ts): better-sqlite3, WAL, `synchronous = NORMAL`, prepared statements, and checkpoints
+ * on a worker thread (src/storage/checkpointer.ts). It makes oidc-provider's storage durable
+ * like Portcullis's default, where its development adapter keeps everything in process memory
+ * and loses it on restart.
+ *
+ * Every model (Session, Grant, AuthorizationCode, AccessToken, …) is a row of one table keyed
+ * by (model, id): the payload as JSON, plus the columns oidc-provider looks rows up by (grant,
+ * user code, uid), the expiry and the consumption time. That is the shape of the adapter
+ * interface (oidc-provider's example/my_adapter.js); each call is one statement, committed at once.
+ */
+import Sqlite from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from '../../src/storage/checkpointer.ts';
+
+type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
+
+interface Row {
+  payload: string;
+  consumed_at: number | null;
+}
+
+const SCHEMA = `
+create table if not exists oidc_models (
+  model text not null,
+  id text not null,
+  payload text not null,
+  grant_id text,
+  user_code text,
+  uid text,
+  expires_at integer,
+  consumed_at integer,
+  primary key (model, id)
+);
+create index if not exists oidc_models_grant on oidc_models (grant_id);
+create index if not exists oidc_models_user_code on oidc_models (model, user_code);
+create index if not exists oidc_models_uid on oidc_models (model, uid);
+`;
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Opens `path` and returns oidc-provider's `adapter` option (a class, one instance per model) and a close function. */
+export function sqliteAdapter(path: string): { Adapter: new (model: string) => object; close(): Promise<void> } {
+  const db = new Sqlite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const checkpointer: Checkpointer = startCheckpointer(db, path);
+
+  const upsert = db.prepare(
+    `insert into oidc_models (model, id, payload, grant_id, user_code, uid, expires_at, consumed_at) values (?, ?, ?, ?, ?, ?, ?, null)
+     on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
+       uid = excluded.uid, expires_at = excluded.expires_at`,
+  );
+  const live = 'and (expires_at is null or expires_at > ?)';
+  const byId = db.prepare(`select payload, consumed_at from oidc_models where model = ? and id = ? ${live}`);
+  const byUserCode = db.prepare(`select payload, consumed_at from oidc_models where model = ? and user_code = ? ${live}`);
+  const byUid = db.prepare(`select payload, consumed_at from oidc_models where model = ? and uid = ? ${live}`);
+  const consume = db.prepare('update oidc_models set consumed_at = ? where model = ? and id = ?');
+  const destroy = db.prepare('delete from oidc_models where model = ? and id = ?');
+  const revokeByGrantId = db.prepare('delete from oidc_models where grant_id = ?');
+
+  const found = (row: Row | undefined): Payload | undefined => {
+    if (!row) return undefined;
+    const payload = JSON.parse(row.payload) as Payload;
+    return row.consumed_at === null ? payload : { ...payload, consumed: row.consumed_at };
+  };
+
+  class SqliteAdapter {
+    constructor(readonly model: string) {}
+
+    async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const expiresAt = expiresIn ? now() + expiresIn : null;
+      upsert.run(this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null, payload.uid ?? null, expiresAt);
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      return found(byId.get(this.model, id, now()) as Row | undefined);
+    }
+
+    async findByUserCode(userCode: string): Promise<Payload | undefined> {
+      return found(byUserCode.get(this.model, userCode, now()) as Row | undefined);
+    }
+
+    async findByUid(uid: string): Promise<Payload | undefined> {
+      return found(byUid.get(this.model, uid, now()) as Row | undefined);
+    }
+
+    async consume(id: string): Promise<void> {
+      consume.run(now(), this.model, id);
+    }
+
+    async destroy(id: string): Promise<void> {
+      destroy.run(this.model, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      revokeByGrantId.run(grantId);
+    }
+  }
+
+  return {
+    Adapter: SqliteAdapter,
+    async close() {
+      await checkpointer.stop();
+      db.close();
+    },
+  };
+}
