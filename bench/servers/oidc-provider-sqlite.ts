@@ -1,5 +1,5 @@
 /**
- * An oidc-provider adapter on a SQLite file, set up as Portcullis sets up its own (src/storage/
+ * An oidc-provider adapter on a SQLite file with the settings of Portcullis's own (src/storage/
  * open.ts): better-sqlite3, WAL, `synchronous = NORMAL`, prepared statements, and checkpoints
  * on a worker thread (src/storage/checkpointer.ts). It makes oidc-provider's storage durable
  * like Portcullis's default, where its development adapter keeps everything in process memory
@@ -7,8 +7,11 @@
  *
  * Every model (Session, Grant, AuthorizationCode, AccessToken, …) is a row of one table keyed
  * by (model, id): the payload as JSON, plus the columns oidc-provider looks rows up by (grant,
- * user code, uid), the expiry and the consumption time. That is the shape of the adapter
- * interface (oidc-provider's example/my_adapter.js); each call is one statement, committed at once.
+ * user code, uid), the expiry and the consumption time. Each call of the adapter interface is
+ * one statement, committed on its own: unlike Portcullis, which group-commits the inserts of
+ * concurrent requests (src/storage/kysely/batch.ts), an adapter sees one call at a time.
+ * A row is gone once it expires, as with a Redis key's EXPIRE; revoking a grant deletes the
+ * models oidc-provider's memory adapter lists as grantable.
  */
 import Sqlite from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from '../../src/storage/checkpointer.ts';
@@ -32,10 +35,13 @@ create table if not exists oidc_models (
   consumed_at integer,
   primary key (model, id)
 );
-create index if not exists oidc_models_grant on oidc_models (grant_id);
-create index if not exists oidc_models_user_code on oidc_models (model, user_code);
-create index if not exists oidc_models_uid on oidc_models (model, uid);
+create index if not exists oidc_models_grant on oidc_models (grant_id) where grant_id is not null;
+create index if not exists oidc_models_user_code on oidc_models (model, user_code) where user_code is not null;
+create index if not exists oidc_models_uid on oidc_models (model, uid) where uid is not null;
 `;
+
+/** What a grant's revocation takes with it (lib/adapters/memory_adapter.js in oidc-provider). */
+const GRANTABLE = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -51,7 +57,7 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
   const upsert = db.prepare(
     `insert into oidc_models (model, id, payload, grant_id, user_code, uid, expires_at, consumed_at) values (?, ?, ?, ?, ?, ?, ?, null)
      on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
-       uid = excluded.uid, expires_at = excluded.expires_at`,
+       uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = null`,
   );
   const live = 'and (expires_at is null or expires_at > ?)';
   const byId = db.prepare(`select payload, consumed_at from oidc_models where model = ? and id = ? ${live}`);
@@ -59,7 +65,9 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
   const byUid = db.prepare(`select payload, consumed_at from oidc_models where model = ? and uid = ? ${live}`);
   const consume = db.prepare('update oidc_models set consumed_at = ? where model = ? and id = ?');
   const destroy = db.prepare('delete from oidc_models where model = ? and id = ?');
-  const revokeByGrantId = db.prepare('delete from oidc_models where grant_id = ?');
+  const revokeByGrantId = db.prepare(
+    `delete from oidc_models where grant_id = ? and model in (${GRANTABLE.map(() => '?').join(', ')})`,
+  );
 
   const found = (row: Row | undefined): Payload | undefined => {
     if (!row) return undefined;
@@ -71,7 +79,7 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
-      const expiresAt = expiresIn ? now() + expiresIn : null;
+      const expiresAt = typeof expiresIn === 'number' ? now() + expiresIn : null;
       upsert.run(this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null, payload.uid ?? null, expiresAt);
     }
 
@@ -96,7 +104,7 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      revokeByGrantId.run(grantId);
+      revokeByGrantId.run(grantId, ...GRANTABLE);
     }
   }
 

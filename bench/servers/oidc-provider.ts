@@ -5,8 +5,8 @@
  * its devInteractions; consent is already granted through loadExistingGrant, which gives the
  * session a Grant with the openid scope the first time and finds it afterwards. Storage is
  * oidc-provider's default in-memory adapter, or with argv[2] `sqlite` a SQLite file in a
- * temporary directory, set up as Portcullis's (oidc-provider-sqlite.ts). Access tokens are its
- * default: opaque.
+ * temporary directory with Portcullis's SQLite settings (oidc-provider-sqlite.ts). Access
+ * tokens are its default: opaque.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -38,8 +38,10 @@ describe('bench: oidc-provider SQLite adapter', () => {
     const codes = model('AuthorizationCode');
     await codes.upsert('c1', { kind: 'AuthorizationCode', jti: 'c1', scope: 'openid' }, 60);
     await codes.upsert('c2', { jti: 'c2' }, -1);
+    await codes.upsert('c0', { jti: 'c0' }, 0);
     assert.deepEqual(await codes.find('c1'), { kind: 'AuthorizationCode', jti: 'c1', scope: 'openid' });
     assert.equal(await codes.find('c2'), undefined, 'expired');
+    assert.equal(await codes.find('c0'), undefined, 'expired at once');
     assert.equal(await model('AccessToken').find('c1'), undefined, 'another model');
     await codes.upsert('c1', { jti: 'c1', scope: 'openid profile' }, 60);
     assert.deepEqual(await codes.find('c1'), { jti: 'c1', scope: 'openid profile' });
@@ -55,6 +57,9 @@ describe('bench: oidc-provider SQLite adapter', () => {
     const found = await codes.find('c3');
     assert.equal(typeof found?.['consumed'], 'number');
     assert.ok((found?.['consumed'] as number) >= start);
+    // An upsert replaces the whole payload, as in oidc-provider's memory adapter.
+    await codes.upsert('c3', { jti: 'c3' }, 60);
+    assert.deepEqual(await codes.find('c3'), { jti: 'c3' });
   });
 
   it('finds sessions by uid and device codes by user code, within their model', async () => {
@@ -71,12 +76,14 @@ describe('bench: oidc-provider SQLite adapter', () => {
     await model('RefreshToken').upsert('r1', { jti: 'r1', grantId: 'g1' }, 60);
     await model('AccessToken').upsert('a2', { jti: 'a2', grantId: 'g2' }, 60);
     await model('Session').upsert('s2', { jti: 's2' }, 60);
+    await model('Interaction').upsert('i1', { jti: 'i1', grantId: 'g1' }, 60);
     await model('Session').destroy('s2');
     assert.equal(await model('Session').find('s2'), undefined);
     await model('AccessToken').revokeByGrantId('g1');
     assert.equal(await model('AccessToken').find('a1'), undefined);
     assert.equal(await model('RefreshToken').find('r1'), undefined);
     assert.deepEqual(await model('AccessToken').find('a2'), { jti: 'a2', grantId: 'g2' });
+    assert.deepEqual(await model('Interaction').find('i1'), { jti: 'i1', grantId: 'g1' }, 'not grantable');
   });
 
   it('writes a WAL database file, as Portcullis does', () => {
