@@ -1,7 +1,7 @@
 /**
- * An oidc-provider adapter on a SQLite file with the settings of Portcullis's own (src/storage/
- * open.ts): better-sqlite3, WAL, `synchronous = NORMAL`, prepared statements, and checkpoints
- * on a worker thread (src/storage/checkpointer.ts). It makes oidc-provider's storage durable
+ * An oidc-provider adapter on a SQLite file with the settings of Portcullis's own: better-sqlite3,
+ * the same connection settings (`configureSqlite` in src/storage/open.ts: WAL, `synchronous =
+ * NORMAL`), prepared statements, and checkpoints on a worker thread (src/storage/checkpointer.ts). It makes oidc-provider's storage durable
  * like Portcullis's default, where its development adapter keeps everything in process memory
  * and loses it on restart.
  *
@@ -15,6 +15,7 @@
  */
 import Sqlite from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from '../../src/storage/checkpointer.ts';
+import { configureSqlite } from '../../src/storage/open.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
 
@@ -48,9 +49,7 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Opens `path` and returns oidc-provider's `adapter` option (a class, one instance per model) and a close function. */
 export function sqliteAdapter(path: string): { Adapter: new (model: string) => object; close(): Promise<void> } {
   const db = new Sqlite(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  configureSqlite(db);
   db.exec(SCHEMA);
   const checkpointer: Checkpointer = startCheckpointer(db, path);
 

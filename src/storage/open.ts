@@ -51,13 +51,7 @@ async function openSqlite(path: string): Promise<Storage> {
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   const database = new Sqlite(memory ? ':memory:' : path);
-  // WAL lets readers run beside the single writer (several worker processes can share a
-  // file); NORMAL is durable across application crashes in WAL mode; busy_timeout makes a
-  // writer wait for the lock instead of failing at once.
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  configureSqlite(database);
   // An in-memory database has no WAL to checkpoint.
   const checkpointer = memory ? undefined : startCheckpointer(database, path);
   const statements = withStatementCache(database);
@@ -72,6 +66,18 @@ async function openSqlite(path: string): Promise<Storage> {
       await storage.close();
     },
   };
+}
+
+/**
+ * Portcullis's settings for a SQLite connection. WAL lets readers run beside the single writer
+ * (several worker processes can share a file); NORMAL is durable across application crashes in
+ * WAL mode; busy_timeout makes a writer wait for the lock instead of failing at once.
+ */
+export function configureSqlite(database: Sqlite.Database): void {
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
 }
 
 /**
