@@ -29,19 +29,24 @@ function portcullis(id: string, accessToken: 'jwt' | 'opaque', options: { memory
   };
 }
 
+/** An oidc-provider row (bench/servers/oidc-provider.ts): its development adapter in memory, or the SQLite adapter. */
+function oidcProvider(id: string, storedIn: 'file' | 'memory'): ServerSpec {
+  return {
+    id,
+    server: 'oidc-provider',
+    accessToken: 'opaque',
+    storage: storedIn === 'file' ? 'SQLite file' : 'in memory',
+    storedIn,
+    script: 'oidc-provider.ts',
+    args: storedIn === 'file' ? ['sqlite'] : [],
+  };
+}
+
 export const SPECS: ServerSpec[] = [
   portcullis('portcullis-jwt', 'jwt'),
   portcullis('portcullis-opaque', 'opaque'),
   portcullis('portcullis-opaque-memory', 'opaque', { memory: true }),
   portcullis('portcullis-opaque-nice0', 'opaque', { nice: 0 }),
-  { id: 'oidc-provider', server: 'oidc-provider', accessToken: 'opaque', storage: 'in memory', storedIn: 'memory', script: 'oidc-provider.ts', args: [] },
-  {
-    id: 'oidc-provider-sqlite',
-    server: 'oidc-provider',
-    accessToken: 'opaque',
-    storage: 'SQLite file',
-    storedIn: 'file',
-    script: 'oidc-provider.ts',
-    args: ['sqlite'],
-  },
+  oidcProvider('oidc-provider', 'memory'),
+  oidcProvider('oidc-provider-sqlite', 'file'),
 ];

@@ -245,14 +245,12 @@ async function main(): Promise<void> {
 
 function report(contenders: Contender[], cpuCount: number): void {
   const summaries = new Map(contenders.map((c) => [c, summary(c)] as const));
-  const live = contenders.filter((c) => c.spec.server === 'oidc-provider' && c.failure === undefined);
-  const rateOf = (c: Contender | undefined) => (c ? summaries.get(c)?.roundTripsPerSecond : undefined);
-  const inMemory = live.find((c) => c.spec.storedIn === 'memory');
-  /** Round trips/s ÷ the oidc-provider row's: the one that stores alike, or the one in memory. */
-  const ratio = (c: Contender, like: boolean) => {
-    const rate = summaries.get(c)?.roundTripsPerSecond;
-    const reference = rateOf(like ? live.find((o) => o.spec.storedIn === c.spec.storedIn) : inMemory);
-    return rate !== undefined && reference ? rate / reference : undefined;
+  const rate = (c: Contender | undefined) => (c ? summaries.get(c)?.roundTripsPerSecond : undefined);
+  /** Round trips/s ÷ those of the oidc-provider row that stores its state in `storedIn`. */
+  const ratio = (c: Contender, storedIn: ServerSpec['storedIn']) => {
+    const own = rate(c);
+    const reference = rate(contenders.find((o) => o.spec.server === 'oidc-provider' && o.spec.storedIn === storedIn && o.failure === undefined));
+    return own !== undefined && reference ? own / reference : undefined;
   };
   const times = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(2)}×`);
 
@@ -279,8 +277,8 @@ function report(contenders: Contender[], cpuCount: number): void {
       `${fixed(s.serverLoopBusyPercent, 0)}%`,
       `${fixed(s.clientCpuPercent, 0)}%`,
       `${fixed(s.otherCpuPercent, 0)}%`,
-      times(ratio(c, true)),
-      times(ratio(c, false)),
+      times(ratio(c, c.spec.storedIn)),
+      times(ratio(c, 'memory')),
     ]);
     phases.push([label(c), c.spec.storage, c.spec.accessToken, `${fixed(s.phaseLatencyMs.authorize.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.token.p50, 1)} ms`, `${fixed(s.phaseLatencyMs.userinfo.p50, 1)} ms`]);
   }
@@ -316,8 +314,8 @@ function report(contenders: Contender[], cpuCount: number): void {
         storage: c.spec.storage,
         ...(c.spec.variant ? { variant: c.spec.variant } : {}),
         roundTripsPerSecond: s ? Math.round(s.roundTripsPerSecond * 10) / 10 : null,
-        vsOidcProviderSameStorage: ratio(c, true) ?? null,
-        vsOidcProviderInMemory: ratio(c, false) ?? null,
+        vsOidcProviderSameStorage: ratio(c, c.spec.storedIn) ?? null,
+        vsOidcProviderInMemory: ratio(c, 'memory') ?? null,
         rounds: c.slices.map((sl) => ({ completed: sl.completed, errors: sl.errors, elapsedMs: Math.round(sl.elapsedMs) })),
         summary: s ?? null,
         signInPages: c.signInPages ?? null,

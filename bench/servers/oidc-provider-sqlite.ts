@@ -19,6 +19,17 @@ import { configureSqlite } from '../../src/storage/open.ts';
 
 type Payload = Record<string, unknown> & { grantId?: string; userCode?: string; uid?: string; consumed?: number };
 
+/** oidc-provider's adapter interface: one instance per model (Session, Grant, AccessToken, …). */
+export interface OidcAdapter {
+  upsert(id: string, payload: Payload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<Payload | undefined>;
+  findByUserCode(userCode: string): Promise<Payload | undefined>;
+  findByUid(uid: string): Promise<Payload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
 interface Row {
   payload: string;
   consumed_at: number | null;
@@ -47,7 +58,7 @@ const GRANTABLE = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCo
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Opens `path` and returns oidc-provider's `adapter` option (a class, one instance per model) and a close function. */
-export function sqliteAdapter(path: string): { Adapter: new (model: string) => object; close(): Promise<void> } {
+export function sqliteAdapter(path: string): { Adapter: new (model: string) => OidcAdapter; close(): Promise<void> } {
   const db = new Sqlite(path);
   configureSqlite(db);
   db.exec(SCHEMA);
@@ -58,15 +69,6 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
      on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
        uid = excluded.uid, expires_at = excluded.expires_at, consumed_at = null`,
   );
-  const live = 'and (expires_at is null or expires_at > ?)';
-  const byId = db.prepare(`select payload, consumed_at from oidc_models where model = ? and id = ? ${live}`);
-  const byUserCode = db.prepare(`select payload, consumed_at from oidc_models where model = ? and user_code = ? ${live}`);
-  const byUid = db.prepare(`select payload, consumed_at from oidc_models where model = ? and uid = ? ${live}`);
-  const consume = db.prepare('update oidc_models set consumed_at = ? where model = ? and id = ?');
-  const destroy = db.prepare('delete from oidc_models where model = ? and id = ?');
-  const revokeByGrantId = db.prepare(
-    `delete from oidc_models where grant_id = ? and model in (${GRANTABLE.map(() => '?').join(', ')})`,
-  );
 
   const found = (row: Row | undefined): Payload | undefined => {
     if (!row) return undefined;
@@ -74,7 +76,21 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
     return row.consumed_at === null ? payload : { ...payload, consumed: row.consumed_at };
   };
 
-  class SqliteAdapter {
+  /** The live payload of a model whose `column` is the key (each column has its index). */
+  const by = (column: 'id' | 'user_code' | 'uid') => {
+    const select = db.prepare(`select payload, consumed_at from oidc_models where model = ? and ${column} = ? and (expires_at is null or expires_at > ?)`);
+    return (model: string, key: string) => found(select.get(model, key, now()) as Row | undefined);
+  };
+  const byId = by('id');
+  const byUserCode = by('user_code');
+  const byUid = by('uid');
+  const consume = db.prepare('update oidc_models set consumed_at = ? where model = ? and id = ?');
+  const destroy = db.prepare('delete from oidc_models where model = ? and id = ?');
+  const revokeByGrantId = db.prepare(
+    `delete from oidc_models where grant_id = ? and model in (${GRANTABLE.map(() => '?').join(', ')})`,
+  );
+
+  class SqliteAdapter implements OidcAdapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
@@ -83,15 +99,15 @@ export function sqliteAdapter(path: string): { Adapter: new (model: string) => o
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      return found(byId.get(this.model, id, now()) as Row | undefined);
+      return byId(this.model, id);
     }
 
     async findByUserCode(userCode: string): Promise<Payload | undefined> {
-      return found(byUserCode.get(this.model, userCode, now()) as Row | undefined);
+      return byUserCode(this.model, userCode);
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
-      return found(byUid.get(this.model, uid, now()) as Row | undefined);
+      return byUid(this.model, uid);
     }
 
     async consume(id: string): Promise<void> {

@@ -10,21 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { sqliteAdapter } from '../../bench/servers/oidc-provider-sqlite.ts';
 
-interface Adapter {
-  upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void>;
-  find(id: string): Promise<Record<string, unknown> | undefined>;
-  findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined>;
-  findByUid(uid: string): Promise<Record<string, unknown> | undefined>;
-  consume(id: string): Promise<void>;
-  destroy(id: string): Promise<void>;
-  revokeByGrantId(grantId: string): Promise<void>;
-}
-
 describe('bench: oidc-provider SQLite adapter', () => {
   const directory = mkdtempSync(join(tmpdir(), 'oidc-adapter-test-'));
   const path = join(directory, 'oidc.db');
   let storage: ReturnType<typeof sqliteAdapter>;
-  const model = (name: string) => new storage.Adapter(name) as Adapter;
+  const model = (name: string) => new storage.Adapter(name);
 
   before(() => {
     storage = sqliteAdapter(path);
